@@ -1,0 +1,117 @@
+# septbench: build, bench, compare, test.
+#
+#   make            build build/septbench
+#   make bench      run the default suite on this kernel (installs what it needs)
+#   make test       unit tests (ASan/UBSan) + integration tests in the test VM
+#   make vmtest CMD="..."   run a command in the test VM (KVM inside QEMU)
+#   make deps       install the distribution packages for all of the above
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC ?= cc
+PREFIX ?= /usr/local
+BUILD := build
+.DEFAULT_GOAL := all
+PKGS := jansson hwloc numa
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+CFLAGS ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -MMD -MP \
+	-DSEPTBENCH_VERSION='"$(VERSION)"'
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+# KVM uapi headers: the system's when new enough, else KSRC=, else a
+# linux-libc-dev from the Debian mirror (scripts/kheaders says which).
+$(BUILD)/config.mk: scripts/kheaders scripts/lib/debarchive.sh
+	@mkdir -p $(BUILD)
+	@flags=$$(KSRC="$(KSRC)" CC="$(CC)" scripts/kheaders) && \
+		printf 'KHDR_CFLAGS := %s\nKHDR_KSRC := %s\n' "$$flags" "$(KSRC)" >$@.tmp && mv $@.tmp $@
+
+NEED_CONFIG := $(filter-out clean deps help,$(MAKECMDGOALS))
+ifneq ($(if $(MAKECMDGOALS),$(NEED_CONFIG),all),)
+-include $(BUILD)/config.mk
+# A different KSRC= than the cached one means other headers.
+ifneq ($(origin KSRC),undefined)
+ifneq ($(KSRC),$(KHDR_KSRC))
+.PHONY: $(BUILD)/config.mk
+endif
+endif
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma)
+ALL_CFLAGS = $(BASE_CFLAGS) $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS = $(PKG_LIBS) -lpthread -lm
+
+HOST_SRCS := $(wildcard host/*.c host/*/*.c)
+HOST_LIB_SRCS := $(filter-out host/main.c,$(HOST_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
+SAN_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(BUILD)/san/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all bench compare test unit-test integration-test vmtest install deps clean help check-libs
+
+all: $(BUILD)/septbench
+
+check-libs:
+	@pkg-config --exists $(PKGS) 2>/dev/null || \
+		{ echo "septbench: missing libraries ($(PKGS)); run 'make deps'" >&2; exit 1; }
+
+$(BUILD)/septbench: $(HOST_OBJS) | check-libs
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(BUILD)/config.mk | check-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c $(BUILD)/config.mk | check-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Ihost -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/san/tests/unit/%.o $(SAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	scripts/deps all
+
+bench:
+	@scripts/deps bench
+	@$(MAKE) --no-print-directory all
+	scripts/bench
+
+unit-test: $(UNIT_BINS) $(BUILD)/septbench
+	prove --exec '' $(UNIT_BINS)
+	prove tests/cli/*.t
+
+integration-test: $(BUILD)/septbench
+	prove --timer tests/integration/*.t
+
+test:
+	@scripts/deps test
+	@$(MAKE) --no-print-directory unit-test
+	@$(MAKE) --no-print-directory integration-test
+
+vmtest: $(BUILD)/septbench
+	scripts/vmtest $(VMTEST_ARGS) -- $(or $(CMD),$(BUILD)/septbench env)
+
+install: $(BUILD)/septbench
+	install -D -m 0755 $(BUILD)/septbench $(DESTDIR)$(PREFIX)/bin/septbench
+	install -d $(DESTDIR)$(PREFIX)/share/septbench/bench
+	cp -r bench/. $(DESTDIR)$(PREFIX)/share/septbench/bench/
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+# The guest payloads have their own freestanding build rules.
+-include guest/guest.mk
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The driver's subcommands; each returns the process exit status. */
+#ifndef SEPTBENCH_COMMANDS_H
+#define SEPTBENCH_COMMANDS_H
+
+int cmd_env(int argc, char **argv);
+
+#endif
