@@ -4,5 +4,6 @@
 #define SEPTBENCH_COMMANDS_H
 
 int cmd_env(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "env", cmd_env, "what this host can run, and why not" },
+	{ "list", cmd_list, "the scenarios, one line each" },
 };
 
 static void usage(FILE *out)
