@@ -45,6 +45,8 @@ deb_apt_opts()
 	printf '%s\n' -o "Dir::State=$d" -o "Dir::State::Lists=$d/lists" \
 		-o "Dir::State::status=$d/status" -o "Dir::Cache=$d" \
 		-o "Dir::Cache::archives=$d/archives" \
+		-o "Dir::Cache::pkgcache=$d/pkgcache.bin" \
+		-o "Dir::Cache::srcpkgcache=$d/srcpkgcache.bin" \
 		-o "Dir::Etc::SourceList=$d/sources.list" \
 		-o "Dir::Etc::SourceParts=$d/sources.list.d" \
 		-o "Dir::Etc::Preferences=$d/preferences" \
