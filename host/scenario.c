@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SZ_4K (4096ull)
 #define SZ_2M (2ull << 20)
 #define SZ_1G (1ull << 30)
 
@@ -16,11 +15,6 @@ static const char *const kind_names[KIND_NR] = {
 	[KIND_FAULT] = "fault", [KIND_PREFAULT] = "prefault",
 	[KIND_PREFAULT_BARE] = "prefault-bare", [KIND_SPLIT] = "split",
 	[KIND_ZAP] = "zap", [KIND_TEARDOWN] = "teardown", [KIND_CHURN] = "churn",
-};
-static const char *const backing_names[BACKING_NR] = {
-	[BACKING_ANON] = "anon", [BACKING_THP] = "thp",
-	[BACKING_HUGETLB2M] = "hugetlb2m", [BACKING_HUGETLB1G] = "hugetlb1g",
-	[BACKING_MEMFD] = "memfd", [BACKING_GMEM] = "gmem",
 };
 static const char *const pattern_names[PATTERN_NR] = {
 	[PATTERN_SEQ] = "seq", [PATTERN_RAND] = "rand",
@@ -33,9 +27,6 @@ static const char *const zap_names[] = {
 static const char *const split_names[] = {
 	[SPLIT_EAGER] = "eager", [SPLIT_LAZY] = "lazy",
 };
-static const char *const populate_names[] = {
-	[POPULATE_HOST] = "host", [POPULATE_NONE] = "none",
-};
 static const char *const vm_type_names[] = {
 	[VMT_AUTO] = "auto", [VMT_DEFAULT] = "default",
 	[VMT_SW_PROTECTED] = "sw-protected", [VMT_TDX] = "tdx",
@@ -44,7 +35,6 @@ static const char *const vm_type_names[] = {
 #define NAME_OF(table, v) ((size_t)(v) < ARRAY_SIZE(table) && table[v] ? table[v] : "?")
 
 const char *kind_name(enum scenario_kind k) { return NAME_OF(kind_names, k); }
-const char *backing_name(enum backing b) { return NAME_OF(backing_names, b); }
 const char *pattern_name(enum pattern p) { return NAME_OF(pattern_names, p); }
 const char *zap_name(enum zap_cause z) { return NAME_OF(zap_names, z); }
 const char *split_name(enum split_mode m) { return NAME_OF(split_names, m); }
@@ -69,19 +59,6 @@ static void list_names(char *buf, size_t size, const char *const *table, size_t 
 		off += snprintf(buf + off, size - off, "%s%s", i ? ", " : "", table[i]);
 }
 
-static bool fail(char *err, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 void scenario_defaults(struct scenario *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -101,25 +78,13 @@ void scenario_defaults(struct scenario *s)
 	s->seed = 1;
 }
 
-uint64_t backing_page_size(enum backing b)
-{
-	switch (b) {
-	case BACKING_HUGETLB2M:
-		return SZ_2M;
-	case BACKING_HUGETLB1G:
-		return SZ_1G;
-	default:
-		return SZ_4K;
-	}
-}
-
 /* A table-driven enum option: value must be one of the table's names. */
 #define SET_ENUM(field, table, what) do {					\
 		int i_ = lookup(table, ARRAY_SIZE(table), value);		\
 		char names_[256];						\
 		if (i_ < 0) {							\
 			list_names(names_, sizeof(names_), table, ARRAY_SIZE(table)); \
-			return fail(err, err_size, "unknown %s '%s' (one of: %s)", \
+			return fail_msg(err, err_size, "unknown %s '%s' (one of: %s)", \
 				    what, value, names_);			\
 		}								\
 		s->field = i_;							\
@@ -130,7 +95,7 @@ static bool set_number(const char *key, const char *value, uint64_t min, uint64_
 		       uint64_t *out, char *err, size_t err_size)
 {
 	if (!parse_uint(value, max, out) || *out < min)
-		return fail(err, err_size, "%s must be a whole number from %llu to %llu, not '%s'",
+		return fail_msg(err, err_size, "%s must be a whole number from %llu to %llu, not '%s'",
 			    key, (unsigned long long)min, (unsigned long long)max, value);
 	return true;
 }
@@ -141,14 +106,14 @@ static bool set_pattern(struct scenario *s, const char *value, char *err, size_t
 
 	if (!strncmp(value, "stride:", 7)) {
 		if (!parse_uint(value + 7, 1u << 20, &n) || !n)
-			return fail(err, err_size, "bad stride in pattern '%s' (stride:N, N pages >= 1)",
+			return fail_msg(err, err_size, "bad stride in pattern '%s' (stride:N, N pages >= 1)",
 				    value);
 		s->pattern = PATTERN_STRIDE;
 		s->stride = n;
 		return true;
 	}
 	if (!strcmp(value, "stride"))
-		return fail(err, err_size, "pattern stride needs a page count: stride:N");
+		return fail_msg(err, err_size, "pattern stride needs a page count: stride:N");
 	SET_ENUM(pattern, pattern_names, "pattern");
 }
 
@@ -174,7 +139,7 @@ static bool set_access(struct scenario *s, const char *value, char *err, size_t 
 			return true;
 		}
 	}
-	return fail(err, err_size, "unknown access '%s' (read, write or a write percentage like 30%%)",
+	return fail_msg(err, err_size, "unknown access '%s' (read, write or a write percentage like 30%%)",
 		    value);
 }
 
@@ -185,7 +150,7 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 
 	if (!strcmp(key, "name")) {
 		if (!*value || strlen(value) >= sizeof(s->name) || strpbrk(value, "/ \t"))
-			return fail(err, err_size, "bad scenario name '%s'", value);
+			return fail_msg(err, err_size, "bad scenario name '%s'", value);
 		snprintf(s->name, sizeof(s->name), "%s", value);
 		return true;
 	}
@@ -197,7 +162,7 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 		SET_ENUM(kind, kind_names, "kind");
 	if (!strcmp(key, "mem")) {
 		if (!parse_size(value, &n) || !n)
-			return fail(err, err_size, "bad size '%s' for mem (e.g. 512M, 4G)", value);
+			return fail_msg(err, err_size, "bad size '%s' for mem (e.g. 512M, 4G)", value);
 		s->mem_bytes = n;
 		return true;
 	}
@@ -221,27 +186,34 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 	}
 	if (!strcmp(key, "seed"))
 		return set_number(key, value, 0, UINT64_MAX, &s->seed, err, err_size);
-	if (!strcmp(key, "backing"))
-		SET_ENUM(backing, backing_names, "backing");
+	if (!strcmp(key, "backing")) {
+		if (backing_parse(value, &s->backing))
+			return fail_msg(err, err_size, "unknown backing '%s' (one of: anon, thp, hugetlb2m, hugetlb1g, memfd, gmem)",
+				    value);
+		return true;
+	}
 	if (!strcmp(key, "pattern"))
 		return set_pattern(s, value, err, err_size);
 	if (!strcmp(key, "access"))
 		return set_access(s, value, err, err_size);
 	if (!strcmp(key, "range")) {
 		if (strcmp(value, "shared") && strcmp(value, "partitioned"))
-			return fail(err, err_size, "unknown range '%s' (shared or partitioned)", value);
+			return fail_msg(err, err_size, "unknown range '%s' (shared or partitioned)", value);
 		s->shared_range = !strcmp(value, "shared");
 		return true;
 	}
-	if (!strcmp(key, "populate"))
-		SET_ENUM(populate, populate_names, "populate");
+	if (!strcmp(key, "populate")) {
+		if (populate_parse(value, &s->populate))
+			return fail_msg(err, err_size, "unknown populate '%s' (host or none)", value);
+		return true;
+	}
 	if (!strcmp(key, "split"))
 		SET_ENUM(split, split_names, "split mode");
 	if (!strcmp(key, "zap"))
 		SET_ENUM(zap, zap_names, "zap cause");
 	if (!strcmp(key, "vm-type") || !strcmp(key, "vm_type"))
 		SET_ENUM(vm_type, vm_type_names, "VM type");
-	return fail(err, err_size, "unknown setting '%s'", key);
+	return fail_msg(err, err_size, "unknown setting '%s'", key);
 }
 
 static char *trim(char *s)
@@ -264,7 +236,7 @@ bool scenario_load(struct scenario *s, const char *path, char *err, size_t err_s
 
 	f = fopen(path, "r");
 	if (!f)
-		return fail(err, err_size, "cannot read %s: %s", path, strerror(errno));
+		return fail_msg(err, err_size, "cannot read %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		key = trim(line);
@@ -273,14 +245,14 @@ bool scenario_load(struct scenario *s, const char *path, char *err, size_t err_s
 		eq = strchr(key, '=');
 		if (!eq) {
 			fclose(f);
-			return fail(err, err_size, "%s:%u: expected 'key = value'", path, lineno);
+			return fail_msg(err, err_size, "%s:%u: expected 'key = value'", path, lineno);
 		}
 		*eq = '\0';
 		value = trim(eq + 1);
 		key = trim(key);
 		if (!scenario_set(s, key, value, msg, sizeof(msg))) {
 			fclose(f);
-			return fail(err, err_size, "%s:%u: %s", path, lineno, msg);
+			return fail_msg(err, err_size, "%s:%u: %s", path, lineno, msg);
 		}
 	}
 	fclose(f);
@@ -296,17 +268,17 @@ bool scenario_validate(const struct scenario *s, char *err, size_t err_size)
 	if ((s->kind == KIND_SPLIT || s->pattern == PATTERN_HUGE) && unit < SZ_2M)
 		unit = SZ_2M;
 	if (s->mem_bytes % unit)
-		return fail(err, err_size, "%s: mem %llu is not a multiple of %llu KiB (%s%s)",
+		return fail_msg(err, err_size, "%s: mem %llu is not a multiple of %llu KiB (%s%s)",
 			    s->name, (unsigned long long)s->mem_bytes,
 			    (unsigned long long)(unit >> 10), backing_name(s->backing),
 			    unit > page ? ", 2M ranges" : "");
 	if (!s->shared_range && s->mem_bytes / unit < s->vcpus)
-		return fail(err, err_size, "%s: %u vCPUs cannot partition %llu bytes of %llu KiB units",
+		return fail_msg(err, err_size, "%s: %u vCPUs cannot partition %llu bytes of %llu KiB units",
 			    s->name, s->vcpus, (unsigned long long)s->mem_bytes,
 			    (unsigned long long)(unit >> 10));
 	if (s->kind == KIND_SPLIT && s->backing != BACKING_HUGETLB2M && s->backing != BACKING_HUGETLB1G &&
 	    s->backing != BACKING_THP)
-		return fail(err, err_size, "%s: split needs 2M mappings: backing thp, hugetlb2m or hugetlb1g",
+		return fail_msg(err, err_size, "%s: split needs 2M mappings: backing thp, hugetlb2m or hugetlb1g",
 			    s->name);
 	return true;
 }

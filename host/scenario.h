@@ -7,6 +7,8 @@
 #ifndef SEPTBENCH_SCENARIO_H
 #define SEPTBENCH_SCENARIO_H
 
+#include "backing.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,27 +24,12 @@ enum scenario_kind {
 	KIND_NR,
 };
 
-enum backing {
-	BACKING_ANON,		/* 4K anonymous, MADV_NOHUGEPAGE */
-	BACKING_THP,
-	BACKING_HUGETLB2M,
-	BACKING_HUGETLB1G,
-	BACKING_MEMFD,
-	BACKING_GMEM,		/* guest_memfd */
-	BACKING_NR,
-};
-
 enum pattern {
 	PATTERN_SEQ,
 	PATTERN_RAND,
 	PATTERN_STRIDE,
 	PATTERN_HUGE,		/* one touch per 2M */
 	PATTERN_NR,
-};
-
-enum populate {
-	POPULATE_HOST,		/* host touches the backing first */
-	POPULATE_NONE,
 };
 
 enum split_mode {
@@ -100,11 +87,7 @@ bool scenario_load(struct scenario *s, const char *path, char *err, size_t err_s
 /* Cross-field checks (size a multiple of the page size, vCPUs > 0 ...). */
 bool scenario_validate(const struct scenario *s, char *err, size_t err_size);
 
-/* The page size the backing maps with: 4K, 2M or 1G. */
-uint64_t backing_page_size(enum backing b);
-
 const char *kind_name(enum scenario_kind k);
-const char *backing_name(enum backing b);
 const char *pattern_name(enum pattern p);
 const char *zap_name(enum zap_cause z);
 const char *split_name(enum split_mode m);

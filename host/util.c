@@ -23,6 +23,16 @@ void err_msg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+bool fail_msg(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
 int read_text(const char *path, char *buf, size_t size)
 {
 	ssize_t n;

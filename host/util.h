@@ -22,6 +22,9 @@ extern const char *prog_name;
 /* Print "septbench: <msg>" on stderr. */
 void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Format a one-line error into err; returns false, for "return fail(...)". */
+bool fail_msg(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /*
  * Read a small text file (sysfs, procfs) into buf, strip the trailing
  * newline.  Returns the length, or -errno.

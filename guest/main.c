@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest payload: wait at the start barrier, walk test memory in the
+ * requested pattern, report cycles and counts.  Loops over phases: after
+ * DONE the host keeps the vCPU out of the guest until it has written the
+ * next phase, so the guest simply starts over.
+ */
+#include "abi.h"
+#include "pattern.h"
+
+#include <stddef.h>
+
+void guest_main(uint64_t index);
+void guest_exception(const uint64_t *frame);
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+extern const uint64_t guest_exception_stubs[32];
+
+static volatile struct guest_params *const params =
+	(volatile struct guest_params *)GUEST_PARAMS_GPA;
+
+struct idt_gate {
+	uint16_t off0;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t off1;
+	uint32_t off2;
+	uint32_t zero;
+};
+
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+
+/* The compiler may emit calls to these even when freestanding. */
+void *memset(void *s, int c, size_t n)
+{
+	unsigned char *p = s;
+
+	while (n--)
+		*p++ = c;
+	return s;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *dp = d;
+	const unsigned char *sp = s;
+
+	while (n--)
+		*dp++ = *sp++;
+	return d;
+}
+
+static inline struct guest_vcpu *self(void)
+{
+	struct guest_vcpu *v;
+
+	asm volatile("mov %%gs:0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t rdtsc_ordered(void)
+{
+	uint32_t lo, hi;
+
+	/* lfence on both sides keeps the loop's loads out of the window. */
+	asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_relax(void)
+{
+	asm volatile("pause" ::: "memory");
+}
+
+static void ucall(struct guest_vcpu *v, uint32_t nr)
+{
+	v->ucall = nr;
+	asm volatile("outl %0, %w1" :: "a"(nr), "Nd"(GUEST_UCALL_PORT) : "memory");
+}
+
+static void copy_msg(struct guest_vcpu *v, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; msg[i] && i < sizeof(v->msg) - 1; i++)
+		v->msg[i] = msg[i];
+	v->msg[i] = '\0';
+}
+
+static void __attribute__((noreturn)) fail(struct guest_vcpu *v, const char *msg,
+					   uint64_t a0, uint64_t a1)
+{
+	copy_msg(v, msg);
+	v->args[0] = a0;
+	v->args[1] = a1;
+	for (;;)
+		ucall(v, UCALL_ERROR);
+}
+
+void guest_exception(const uint64_t *frame)
+{
+	struct guest_vcpu *v = self();
+	uint64_t cr2;
+
+	asm volatile("mov %%cr2, %0" : "=r"(cr2));
+	v->args[0] = frame[0];		/* vector */
+	v->args[1] = frame[1];		/* error code */
+	v->args[2] = frame[2];		/* rip */
+	v->args[3] = cr2;
+	for (;;)
+		ucall(v, UCALL_EXCEPTION);
+}
+
+static void setup_idt(void)
+{
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) desc;
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		uint64_t a = guest_exception_stubs[i];
+
+		idt[i].off0 = a & 0xffff;
+		idt[i].sel = GUEST_SEL_CODE;
+		idt[i].ist = 0;
+		idt[i].type = 0x8e;	/* present, DPL 0, 64-bit interrupt gate */
+		idt[i].off1 = (a >> 16) & 0xffff;
+		idt[i].off2 = a >> 32;
+		idt[i].zero = 0;
+	}
+	desc.limit = sizeof(idt) - 1;
+	desc.base = (uint64_t)idt;
+	asm volatile("lidt %0" :: "m"(desc));
+}
+
+/* Spin until the host (or the last vCPU in) releases this phase. */
+static void barrier(struct guest_vcpu *v, uint64_t phase)
+{
+	uint64_t n = __atomic_add_fetch(&params->arrived, 1, __ATOMIC_SEQ_CST);
+
+	if (params->guest_release && n == params->nr_vcpus)
+		__atomic_store_n(&params->go, phase, __ATOMIC_RELEASE);
+	ucall(v, UCALL_READY);
+	while (__atomic_load_n(&params->go, __ATOMIC_ACQUIRE) != phase) {
+		if (__atomic_load_n(&params->abort, __ATOMIC_RELAXED))
+			fail(v, "aborted by the host at the start barrier", phase, 0);
+		cpu_relax();
+	}
+}
+
+static void touch(struct guest_vcpu *v)
+{
+	uint64_t pages = params->mem_size / GUEST_PAGE_SIZE, first = 0, count = pages;
+	uint64_t progress = params->progress_pages, seed = params->seed;
+	uint32_t pct = params->write_pct, pass, passes = params->passes;
+	uint64_t stamp = ((uint64_t)v->index << 48) | 1, sum = 0;
+	uint64_t touched = 0, writes = 0, base, page;
+	struct touch_iter it;
+
+	if (!params->shared)
+		guest_partition(pages, params->nr_vcpus, v->index, &first, &count);
+	else
+		seed ^= pattern_mix(v->index);	/* shared walks: differ per vCPU */
+	base = params->mem_gpa + first * GUEST_PAGE_SIZE;
+
+	v->tsc_start = rdtsc_ordered();
+	for (pass = 0; pass < passes; pass++) {
+		touch_iter_init(&it, base, count, params->pattern, params->stride, seed);
+		while (touch_iter_next(&it, &page)) {
+			volatile uint64_t *p = (volatile uint64_t *)(base + page * GUEST_PAGE_SIZE);
+
+			if (pattern_is_write(first + page, seed, pct)) {
+				*p = stamp + page;
+				writes++;
+			} else {
+				sum += *p;
+			}
+			touched++;
+			if (progress && !(touched % progress)) {
+				v->args[0] = touched;
+				ucall(v, UCALL_PROGRESS);
+			}
+		}
+	}
+	v->tsc_end = rdtsc_ordered();
+	v->pages = touched;
+	v->writes = writes;
+	v->sum = sum;
+}
+
+/*
+ * Fault in the whole system slot (code, page tables, stacks) before the
+ * first barrier, so no timed phase pays for the payload's own pages.
+ * Page 0 is never used; skipping it keeps clear of NULL.
+ */
+static void prefault_system(struct guest_vcpu *v)
+{
+	uint64_t a, sum = 0;
+
+	for (a = GUEST_PAGE_SIZE; a < params->sys_size; a += GUEST_PAGE_SIZE)
+		sum += *(volatile uint8_t *)a;
+	v->sum = sum;
+}
+
+void guest_main(uint64_t index)
+{
+	struct guest_vcpu *v = self();
+	uint64_t phase;
+
+	setup_idt();
+	if (params->magic != GUEST_ABI_MAGIC || params->version != GUEST_ABI_VERSION)
+		fail(v, "parameter block magic/version mismatch", params->magic, params->version);
+	if (v->index != index)
+		fail(v, "vCPU block index does not match RDI", v->index, index);
+	prefault_system(v);
+
+	for (;;) {
+		phase = params->phase;
+		if (params->cmd == GUEST_CMD_EXIT) {
+			ucall(v, UCALL_EXIT);
+			continue;
+		}
+		if (params->cmd != GUEST_CMD_TOUCH)
+			fail(v, "unknown command", params->cmd, 0);
+		if (params->pattern > GUEST_PAT_HUGE)
+			fail(v, "unknown touch pattern", params->pattern, 0);
+		if (params->passes < 1 || (params->mem_gpa | params->mem_size) % GUEST_PAGE_SIZE)
+			fail(v, "bad passes or unaligned test memory", params->passes,
+			     params->mem_size);
+		barrier(v, phase);
+		ucall(v, UCALL_START);
+		touch(v);
+		ucall(v, UCALL_DONE);
+	}
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The KVM library's own TAP programs (tests/kvm), run against real KVM in
+# the test VM on the newest kernel: KVM's counters agree with the pages the
+# guest touched, phases can follow each other on one VM, guest errors
+# come back as messages.  prove reads their TAP through vmtest.
+. "$(dirname "$0")/../lib/tap.sh"
+
+command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
+[ -x "$TOP/build/tests/kvm-smoke" ] || skip_all "build/tests/kvm-smoke not built (make)"
+
+# One VM boot for both programs; their own TAP goes to stderr.
+exec "$TOP/scripts/vmtest" --kernel new --timeout 300 -- sh -c '
+	echo 16 >/proc/sys/vm/nr_hugepages
+	echo "1..1"
+	if prove -v --exec "" "$1/build/tests/kvm-smoke" "$1/build/tests/kvm-phases" >&2; then
+		echo "ok 1 - kvm-smoke and kvm-phases pass in the VM"
+	else
+		echo "not ok 1 - kvm-smoke and kvm-phases pass in the VM (their TAP is on stderr)"
+	fi
+' sh "$TOP"
