@@ -83,7 +83,7 @@ deps:
 bench:
 	@scripts/deps bench
 	@$(MAKE) --no-print-directory all
-	scripts/bench
+	scripts/bench $(BENCH_ARGS)
 
 unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)

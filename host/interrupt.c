@@ -10,10 +10,6 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
-static void on_kick(int sig)
-{
-}
-
 void interrupt_install(void)
 {
 	struct sigaction sa;
@@ -24,8 +20,6 @@ void interrupt_install(void)
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_kick;
-	sigaction(SIG_VCPU_KICK, &sa, NULL);
 }
 
 bool interrupted(void)

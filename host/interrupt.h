@@ -18,10 +18,4 @@ bool interrupted(void);
 /* 128 + the signal number, for the exit status. */
 int interrupt_exit_status(void);
 
-/*
- * Signal used to knock vCPU threads out of KVM_RUN.  Its handler does
- * nothing: the point is the -EINTR (with kvm_run->immediate_exit set).
- */
-#define SIG_VCPU_KICK SIGUSR1
-
 #endif

@@ -17,6 +17,7 @@ static const struct {
 } commands[] = {
 	{ "env", cmd_env, "what this host can run, and why not" },
 	{ "list", cmd_list, "the scenarios, one line each" },
+	{ "run", cmd_run, "run scenarios and write a results folder" },
 };
 
 static void usage(FILE *out)

@@ -86,6 +86,27 @@ static json_t *probe_vm_type(int kvm_fd, const struct vm_type_desc *t, unsigned 
 	return res;
 }
 
+/*
+ * The suite measures the TDP MMU: a host on shadow paging (nested without
+ * EPT/NPT, or tdp_mmu=N) runs the scenarios but not the code under study.
+ */
+static json_t *tdp_check(const json_t *kvm_knobs)
+{
+	const char *tdp_mmu = json_string_value(json_object_get(kvm_knobs, "tdp_mmu"));
+	char val[16];
+
+	if (read_text("/sys/module/kvm_amd/parameters/npt", val, sizeof(val)) > 0 ||
+	    read_text("/sys/module/kvm_intel/parameters/ept", val, sizeof(val)) > 0) {
+		if (val[0] != 'Y' && val[0] != '1')
+			return check_new(false, "two-dimensional paging (EPT/NPT) is off");
+	}
+	if (!tdp_mmu)
+		return check_new(false, "kvm has no tdp_mmu parameter: cannot tell which MMU runs");
+	if (tdp_mmu[0] != 'Y' && tdp_mmu[0] != '1')
+		return check_new(false, "kvm.tdp_mmu=%s: the TDP MMU is off", tdp_mmu);
+	return check_new(true, NULL);
+}
+
 json_t *probe_kvm(void)
 {
 	json_t *sec = json_object(), *types, *offered, *params;
@@ -142,6 +163,7 @@ json_t *probe_kvm(void)
 			json_string_value(json_object_get(json_object_get(types, "default"), "reason"))));
 	else
 		json_object_set_new(sec, "usable", check_new(true, NULL));
+	json_object_set_new(sec, "tdp_mmu", tdp_check(json_object_get(params, "kvm")));
 	json_object_set_new(sec, "params", params);
 	close(fd);
 	return sec;

@@ -4,13 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static int dump_cb(const char *buf, size_t size, void *data)
+/* Write all of @buf, across short writes and signals. */
+static int write_all(int fd, const char *buf, size_t size)
 {
-	int fd = *(int *)data;
 	ssize_t n;
 
 	while (size) {
@@ -18,7 +19,7 @@ static int dump_cb(const char *buf, size_t size, void *data)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return -errno;
 		}
 		buf += n;
 		size -= n;
@@ -28,17 +29,26 @@ static int dump_cb(const char *buf, size_t size, void *data)
 
 int json_write_atomic(const char *path, const json_t *obj)
 {
-	char tmp[4096];
-	int fd, err = 0;
+	char tmp[4096], *text;
+	int fd, err;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
+	/* One buffer, one write: jansson's callback writes token by token. */
+	text = json_dumps(obj, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	if (!text)
+		return -ENOMEM;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (fd < 0) {
+		free(text);
 		return -errno;
-	if (json_dump_callback(obj, dump_cb, &fd, JSON_INDENT(1) | JSON_PRESERVE_ORDER) ||
-	    dump_cb("\n", 1, &fd) || fsync(fd))
-		err = errno ? -errno : -EIO;
+	}
+	err = write_all(fd, text, strlen(text));
+	if (!err)
+		err = write_all(fd, "\n", 1);
+	free(text);
+	if (!err && fsync(fd))
+		err = -errno;
 	if (close(fd) && !err)
 		err = -errno;
 	if (!err && rename(tmp, path))

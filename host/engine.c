@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario engine.  Every repetition builds a fresh VM, so each one
+ * measures first-touch work; only the scenario's timed phase is "the"
+ * figure, the others are recorded alongside.
+ */
+#include "engine.h"
+#include "env.h"
+#include "interrupt.h"
+#include "kvm/vm.h"
+#include "knob.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SZ_2M (2ull << 20)
+#define EAGER_SPLIT_PARAM "/sys/module/kvm/parameters/eager_page_split"
+
+/* One repetition in the making. */
+struct rep {
+	const struct scenario *s;
+	const struct run_opts *o;
+	struct vm *vm;
+	json_t *phases;
+	uint64_t *snap_before, *snap_after;
+	char *why;
+	size_t why_size;
+};
+
+static enum engine_status fail_kvm(struct rep *r, int err, const char *step)
+{
+	if (err == -EINTR || interrupted())
+		return ENGINE_INTERRUPTED;
+	snprintf(r->why, r->why_size, "%s: %s", step, kvm_error());
+	return err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
+}
+
+static enum engine_status fail_errno(struct rep *r, const char *step)
+{
+	snprintf(r->why, r->why_size, "%s: %s", step, strerror(errno));
+	return ENGINE_ERROR;
+}
+
+static json_t *stats_json(const struct vm_phase_result *res)
+{
+	json_t *vm = json_object(), *vcpu = json_object();
+	unsigned int i;
+
+	for (i = 0; i < res->nr_stats; i++)
+		json_object_set_new(res->stats[i].vcpu ? vcpu : vm, res->stats[i].name,
+				    json_integer(res->stats[i].delta));
+	return json_pack("{s:o, s:o}", "vm", vm, "vcpu", vcpu);
+}
+
+/* Append a phase record; @res may be NULL for phases without stats. */
+static json_t *add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops,
+			 const struct vm_phase_result *res)
+{
+	json_t *ph = json_pack("{s:s, s:I, s:I}", "name", name, "ns", (json_int_t)ns,
+			       "ops", (json_int_t)ops);
+	unsigned int i;
+
+	if (res && res->vcpu) {
+		json_t *vcpus = json_array();
+
+		for (i = 0; i < res->nr_vcpus; i++)
+			json_array_append_new(vcpus, json_pack("{s:I, s:I, s:I}",
+				"ns", (json_int_t)res->vcpu[i].ns,
+				"tsc_cycles", (json_int_t)res->vcpu[i].tsc_cycles,
+				"ops", (json_int_t)res->vcpu[i].pages));
+		json_object_set_new(ph, "vcpus", vcpus);
+	}
+	if (res && res->stats)
+		json_object_set_new(ph, "stats", stats_json(res));
+	json_array_append_new(r->phases, ph);
+	return ph;
+}
+
+static enum engine_status make_vm(struct rep *r)
+{
+	const struct scenario *s = r->s;
+	struct vm_config cfg = {
+		.type = r->o->vm_type,
+		.nr_vcpus = s->vcpus,
+		.mem_size = s->mem_bytes,
+		.backing = s->backing,
+		.populate = s->populate,
+	};
+	uint64_t t0 = vm_now_ns();
+	int err;
+
+	err = vm_create(&r->vm, &cfg);
+	if (err)
+		return fail_kvm(r, err, "creating the VM");
+	r->vm->should_stop = interrupted;
+	if (r->o->place.node >= 0 &&
+	    (err = placement_bind_memory(&r->o->place, r->vm->mem.map, r->vm->mem.map_size))) {
+		snprintf(r->why, r->why_size, "binding guest memory to node %d: %s",
+			 r->o->place.node, strerror(-err));
+		return ENGINE_ERROR;
+	}
+	r->snap_before = calloc(vm_stats_nr_vals(r->vm), sizeof(uint64_t));
+	r->snap_after = calloc(vm_stats_nr_vals(r->vm), sizeof(uint64_t));
+	if (!r->snap_before || !r->snap_after)
+		return fail_errno(r, "stats buffers");
+	add_phase(r, "setup", vm_now_ns() - t0, 1, NULL);
+	return ENGINE_OK;
+}
+
+static enum guest_pattern guest_pattern_of(enum pattern p)
+{
+	switch (p) {
+	case PATTERN_RAND:
+		return GUEST_PAT_RAND;
+	case PATTERN_STRIDE:
+		return GUEST_PAT_STRIDE;
+	case PATTERN_HUGE:
+		return GUEST_PAT_HUGE;
+	default:
+		return GUEST_PAT_SEQ;
+	}
+}
+
+/* A guest-driven phase: every vCPU walks its range with @pattern. */
+static enum engine_status guest_phase(struct rep *r, const char *name, enum pattern pattern,
+				      unsigned int write_pct)
+{
+	struct vm_phase ph = {
+		.pattern = guest_pattern_of(pattern),
+		.stride = r->s->stride,
+		.write_pct = write_pct,
+		.shared = r->s->shared_range,
+		.seed = r->s->seed,
+		.cpus = r->o->place.pin ? r->o->place.vcpu_cpu : NULL,
+		.timeout_ms = r->o->timeout_ms,
+	};
+	struct vm_phase_result res;
+	int err;
+
+	err = vm_run_phase(r->vm, &ph, &res);
+	if (err)
+		return fail_kvm(r, err, name);
+	add_phase(r, name, res.wall_ns, res.pages, &res);
+	vm_phase_result_free(&res);
+	return ENGINE_OK;
+}
+
+/* Host-driven phases: snapshot stats, do the work, record. */
+static enum engine_status host_begin(struct rep *r, uint64_t *t0)
+{
+	int err = vm_stats_snapshot(r->vm, r->snap_before);
+
+	if (err)
+		return fail_kvm(r, err, "reading KVM stats");
+	*t0 = vm_now_ns();
+	return ENGINE_OK;
+}
+
+static enum engine_status host_end(struct rep *r, const char *name, uint64_t t0, uint64_t ops)
+{
+	uint64_t ns = vm_now_ns() - t0;
+	struct vm_phase_result res = { 0 };
+	int err;
+
+	err = vm_stats_snapshot(r->vm, r->snap_after);
+	if (!err)
+		err = vm_stats_fill(r->vm, r->snap_before, r->snap_after, &res);
+	if (err)
+		return fail_kvm(r, err, "reading KVM stats");
+	add_phase(r, name, ns, ops, &res);
+	vm_phase_result_free(&res);
+	return ENGINE_OK;
+}
+
+/*
+ * Finish a pre-fault call that stopped early: the kernel returns 0 with
+ * the range updated when a signal or a reschedule cut it short after some
+ * progress, -EINTR/-EAGAIN before any.  @ret is the first call's result.
+ */
+static enum engine_status prefault_finish(struct rep *r, int fd, struct kvm_pre_fault_memory *range,
+					  int ret)
+{
+	while (ret < 0 || range->size) {
+		if (ret < 0 && errno == EINTR && interrupted())
+			return ENGINE_INTERRUPTED;
+		if (ret < 0 && errno != EINTR && errno != EAGAIN)
+			return fail_errno(r, "KVM_PRE_FAULT_MEMORY");
+		ret = ioctl(fd, KVM_PRE_FAULT_MEMORY, range);
+	}
+	return ENGINE_OK;
+}
+
+/*
+ * KVM_PRE_FAULT_MEMORY over the test memory, one backing page per call.
+ * The hot loop is the bare loop of prefault-bare plus a branch that is
+ * never taken, so the harness adds nothing measurable; prefault-bare
+ * exists to show exactly that.
+ */
+static enum engine_status prefault_phase(struct rep *r, bool bare)
+{
+	uint64_t step = backing_page_size(r->s->backing), start = r->vm->mem_gpa, gpa, end, t0;
+	struct kvm_pre_fault_memory range = { 0 };
+	int fd = r->vm->vcpus[0].fd, ret;
+	enum engine_status st;
+
+	end = start + r->s->mem_bytes;
+	st = host_begin(r, &t0);
+	if (st)
+		return st;
+	if (bare) {
+		for (gpa = start; gpa < end; gpa += step) {
+			range.gpa = gpa;
+			range.size = step;
+			if (ioctl(fd, KVM_PRE_FAULT_MEMORY, &range) < 0)
+				break;
+		}
+		if (gpa < end)
+			return interrupted() ? ENGINE_INTERRUPTED : fail_errno(r, "KVM_PRE_FAULT_MEMORY");
+		return host_end(r, "prefault", t0, (end - start) / step);
+	}
+	for (gpa = start; gpa < end; gpa += step) {
+		range.gpa = gpa;
+		range.size = step;
+		ret = ioctl(fd, KVM_PRE_FAULT_MEMORY, &range);
+		if ((ret < 0 || range.size) && (st = prefault_finish(r, fd, &range, ret)))
+			return st;
+	}
+	return host_end(r, "prefault", t0, (end - start) / step);
+}
+
+/* Enable dirty logging on 2M mappings, eager or lazy; time the split. */
+static enum engine_status split_phase(struct rep *r)
+{
+	uint64_t ranges = r->s->mem_bytes / SZ_2M, t0;
+	enum engine_status st;
+	int err;
+
+	bool eager = r->s->split == SPLIT_EAGER;
+
+	/*
+	 * Without manual dirty-log protection, enabling logging splits the 2M
+	 * mappings right there when eager splitting is on (the timed phase);
+	 * with it off, logging write-protects them and every guest write then
+	 * faults and maps 4K (the guest phase below is the timed one).
+	 */
+	err = knob_set(EAGER_SPLIT_PARAM, eager ? "Y" : "N");
+	if (err) {
+		snprintf(r->why, r->why_size, "setting %s: %s", EAGER_SPLIT_PARAM, strerror(-err));
+		return ENGINE_UNSUPPORTED;
+	}
+	st = host_begin(r, &t0);
+	if (st)
+		return st;
+	err = vm_set_mem_flags(r->vm, KVM_MEM_LOG_DIRTY_PAGES);
+	if (err)
+		return fail_kvm(r, err, "enabling dirty logging");
+	st = host_end(r, eager ? "split" : "log-enable", t0, ranges);
+	if (st || eager)
+		return st;
+	return guest_phase(r, "split", PATTERN_SEQ, 100);
+}
+
+static enum engine_status zap_phase(struct rep *r, enum zap_cause cause, uint64_t pages)
+{
+	struct guest_mem *m = &r->vm->mem;
+	enum engine_status st;
+	uint64_t t0;
+	int err;
+
+	st = host_begin(r, &t0);
+	if (st)
+		return st;
+	switch (cause) {
+	case ZAP_DONTNEED:
+		if (madvise(m->hva, m->size, MADV_DONTNEED))
+			return fail_errno(r, "madvise(MADV_DONTNEED)");
+		break;
+	case ZAP_PUNCH:
+		if (m->fd < 0) {
+			snprintf(r->why, r->why_size, "punch needs a file backing (memfd or gmem), not %s",
+				 backing_name(m->backing));
+			return ENGINE_UNSUPPORTED;
+		}
+		if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, m->size))
+			return fail_errno(r, "fallocate(PUNCH_HOLE)");
+		break;
+	case ZAP_MEMSLOT:
+		err = vm_delete_mem_slot(r->vm);
+		if (err)
+			return fail_kvm(r, err, "deleting the memslot");
+		break;
+	case ZAP_CONVERT:
+		snprintf(r->why, r->why_size, "private-to-shared conversion needs a VM type with private memory");
+		return ENGINE_UNSUPPORTED;
+	}
+	return host_end(r, "zap", t0, pages);
+}
+
+static enum engine_status teardown(struct rep *r, const char *name, uint64_t ops)
+{
+	uint64_t t0 = vm_now_ns();
+
+	vm_destroy(r->vm);
+	r->vm = NULL;
+	add_phase(r, name, vm_now_ns() - t0, ops, NULL);
+	return ENGINE_OK;
+}
+
+static uint64_t touched_units(const struct scenario *s)
+{
+	uint64_t page = backing_page_size(s->backing);
+
+	if (s->pattern == PATTERN_HUGE)
+		return s->mem_bytes / SZ_2M;
+	return s->mem_bytes / (page > 4096 ? page : 4096);
+}
+
+static enum engine_status run_kind(struct rep *r)
+{
+	const struct scenario *s = r->s;
+	uint64_t pages = s->mem_bytes / 4096;
+	enum engine_status st;
+	unsigned int c;
+
+	st = make_vm(r);
+	if (st)
+		return st;
+	switch (s->kind) {
+	case KIND_FAULT:
+		st = guest_phase(r, "fault", s->pattern, s->write_pct);
+		break;
+	case KIND_PREFAULT:
+	case KIND_PREFAULT_BARE:
+		st = prefault_phase(r, s->kind == KIND_PREFAULT_BARE);
+		break;
+	case KIND_SPLIT:
+		st = guest_phase(r, "map", PATTERN_HUGE, 100);
+		if (!st)
+			st = split_phase(r);
+		knob_restore_all();
+		break;
+	case KIND_ZAP:
+		st = guest_phase(r, "fault", s->pattern, s->write_pct);
+		if (!st)
+			st = zap_phase(r, s->zap, touched_units(s));
+		break;
+	case KIND_TEARDOWN:
+		st = guest_phase(r, "fault", s->pattern, s->write_pct);
+		if (!st)
+			return teardown(r, "teardown", pages);
+		break;
+	case KIND_CHURN:
+		for (c = 0; !st && c < s->cycles; c++) {
+			st = guest_phase(r, "fault", s->pattern, s->write_pct);
+			if (!st)
+				st = zap_phase(r, s->zap, touched_units(s));
+		}
+		break;
+	default:
+		snprintf(r->why, r->why_size, "kind %s is not implemented", kind_name(s->kind));
+		st = ENGINE_UNSUPPORTED;
+	}
+	if (st)
+		return st;
+	return teardown(r, "destroy", 1);
+}
+
+/* For churn the timed figure is the sum over its fault and zap phases. */
+static void add_churn_total(struct rep *r)
+{
+	uint64_t ns = 0, ops = 0;
+	json_t *ph;
+	size_t i;
+
+	json_array_foreach(r->phases, i, ph) {
+		const char *name = json_string_value(json_object_get(ph, "name"));
+
+		if (strcmp(name, "fault") && strcmp(name, "zap"))
+			continue;
+		ns += json_integer_value(json_object_get(ph, "ns"));
+		if (!strcmp(name, "fault"))
+			ops += json_integer_value(json_object_get(ph, "ops"));
+	}
+	add_phase(r, "churn", ns, ops, NULL);
+}
+
+static const char *timed_phase_name(const struct scenario *s)
+{
+	switch (s->kind) {
+	case KIND_FAULT: return "fault";
+	case KIND_PREFAULT: case KIND_PREFAULT_BARE: return "prefault";
+	case KIND_SPLIT: return "split";
+	case KIND_ZAP: return "zap";
+	case KIND_TEARDOWN: return "teardown";
+	case KIND_CHURN: return "churn";
+	default: return "?";
+	}
+}
+
+static const char *unit_name(const struct scenario *s)
+{
+	if (s->kind == KIND_SPLIT && s->split == SPLIT_EAGER)
+		return "range";
+	if (s->pattern == PATTERN_HUGE && s->kind != KIND_SPLIT)
+		return "range";
+	if (backing_page_size(s->backing) > 4096 && (s->kind == KIND_PREFAULT ||
+						     s->kind == KIND_PREFAULT_BARE))
+		return "range";
+	return "page";
+}
+
+enum engine_status engine_run(const struct scenario *s, const struct run_opts *o,
+			      json_t *out, char *why, size_t why_size)
+{
+	json_t *reps = json_object_get(out, "reps");
+	enum engine_status st = ENGINE_OK;
+	unsigned int i;
+
+	json_object_set_new(out, "timed_phase", json_string(timed_phase_name(s)));
+	json_object_set_new(out, "unit", json_string(unit_name(s)));
+	for (i = 0; i < s->reps && st == ENGINE_OK; i++) {
+		struct rep r = {
+			.s = s, .o = o, .phases = json_array(), .why = why, .why_size = why_size,
+		};
+
+		if (interrupted()) {
+			json_decref(r.phases);
+			return ENGINE_INTERRUPTED;
+		}
+		if (o->progress)
+			fprintf(stderr, "\r  %s: rep %u/%u ", s->name, i + 1, s->reps);
+		st = run_kind(&r);
+		if (r.vm)
+			vm_destroy(r.vm);
+		free(r.snap_before);
+		free(r.snap_after);
+		if (st == ENGINE_OK) {
+			if (s->kind == KIND_CHURN)
+				add_churn_total(&r);
+			json_array_append_new(reps, json_pack("{s:i, s:o}", "rep", i, "phases", r.phases));
+		} else {
+			json_decref(r.phases);
+		}
+	}
+	knob_restore_all();
+	if (o->progress)
+		fprintf(stderr, "\r%*s\r", 40, "");
+	return st;
+}
+
+static bool pool_has(const json_t *env, const char *size, uint64_t pages, uint64_t *free_pages)
+{
+	const json_t *pool = json_object_get(json_object_get(json_object_get(env, "memory"),
+							     "hugetlb"), size);
+
+	*free_pages = json_integer_value(json_object_get(pool, "free"));
+	return *free_pages >= pages;
+}
+
+enum engine_status engine_check(const struct scenario *s, const struct run_opts *o,
+				const json_t *env, char *why, size_t why_size)
+{
+	const json_t *caps = json_object_get(json_object_get(json_object_get(
+		json_object_get(env, "kvm"), "vm_types"), o->vm_type_name), "caps");
+	const json_t *thp = json_object_get(json_object_get(env, "memory"), "thp");
+	uint64_t need, have;
+
+#define UNSUPPORTED(...) do { snprintf(why, why_size, __VA_ARGS__); return ENGINE_UNSUPPORTED; } while (0)
+	if (!strcmp(o->vm_type_name, "tdx"))
+		UNSUPPORTED("the tdx backend is not built yet");
+	if (s->backing == BACKING_HUGETLB2M || s->backing == BACKING_HUGETLB1G) {
+		const char *size = s->backing == BACKING_HUGETLB2M ? "2M" : "1G";
+		const char *dir = s->backing == BACKING_HUGETLB2M ? "hugepages-2048kB" : "hugepages-1048576kB";
+
+		need = s->mem_bytes / backing_page_size(s->backing);
+		if (!pool_has(env, size, need, &have))
+			UNSUPPORTED("needs %llu free %s hugetlb pages, %llu free (echo %llu > /sys/kernel/mm/hugepages/%s/nr_hugepages)",
+				    (unsigned long long)need, size, (unsigned long long)have,
+				    (unsigned long long)need, dir);
+	}
+	if (s->backing == BACKING_THP &&
+	    !strcmp(json_string_value(json_object_get(thp, "enabled")) ?: "never", "never"))
+		UNSUPPORTED("transparent hugepages are disabled (/sys/kernel/mm/transparent_hugepage/enabled)");
+	if (s->backing == BACKING_GMEM && !check_ok(json_object_get(caps, "guest_memfd")))
+		UNSUPPORTED("no guest_memfd for VM type %s", o->vm_type_name);
+	if ((s->kind == KIND_PREFAULT || s->kind == KIND_PREFAULT_BARE) &&
+	    !check_ok(json_object_get(caps, "pre_fault_memory")))
+		UNSUPPORTED("no KVM_PRE_FAULT_MEMORY for VM type %s", o->vm_type_name);
+	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT &&
+	    !json_is_true(json_object_get(json_object_get(caps, "memory_attributes"), "private")))
+		UNSUPPORTED("VM type %s has no private memory to convert", o->vm_type_name);
+	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT)
+		UNSUPPORTED("private-to-shared conversion needs the tdx or sw-protected backend (not built yet)");
+	if (s->kind == KIND_ZAP && s->zap == ZAP_PUNCH && s->backing != BACKING_MEMFD &&
+	    s->backing != BACKING_GMEM)
+		UNSUPPORTED("punch needs a file backing (memfd or gmem), not %s", backing_name(s->backing));
+	if (s->kind == KIND_SPLIT && access(EAGER_SPLIT_PARAM, W_OK))
+		UNSUPPORTED("%s is not writable (kvm too old, or not root)", EAGER_SPLIT_PARAM);
+#undef UNSUPPORTED
+	return ENGINE_OK;
+}

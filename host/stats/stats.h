@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics for comparing two samples of benchmark figures: descriptive
+ * summaries, the Mann-Whitney U test, seeded bootstrap confidence intervals
+ * of the ratio of medians, and a direction-aware verdict.  Pure: knows
+ * nothing of KVM or of result files.  Definitions: results/README.md.
+ */
+#ifndef SEPTBENCH_STATS_H
+#define SEPTBENCH_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct stats_desc {
+	size_t n;
+	double min, max;
+	double median;
+	double mean;		/* arithmetic */
+	double hmean;		/* harmonic; 0 when any value is 0, NaN if any < 0 */
+	double stddev;		/* sample (n - 1); 0 when n == 1 */
+	double cov;		/* stddev / |mean|; 0 when stddev is 0 */
+};
+
+/*
+ * Every value finite, and >= 0 when @nonneg (times and rates cannot be
+ * negative; NaN means a broken division upstream).  Deltas of gauges,
+ * such as mapped pages over a zap, may be negative.
+ */
+bool stats_valid(const double *x, size_t n, bool nonneg);
+
+/* Summarise x[0..n-1] (n >= 1, stats_valid); -EINVAL otherwise. */
+int stats_describe(const double *x, size_t n, bool nonneg, struct stats_desc *d);
+
+/* Median of a sorted array (mean of the two middle values when n is even). */
+double stats_median_sorted(const double *sorted, size_t n);
+
+struct stats_mwu {
+	double u;		/* pairs (a, b) with b > a, ties count 1/2: U of sample b */
+	double z;		/* normal score (0 when exact) */
+	double p;		/* two-sided */
+	bool exact;
+};
+
+/* Largest n_a + n_b for the exact distribution (no ties). */
+#define STATS_MWU_EXACT_MAX 50
+
+/*
+ * Two-sided Mann-Whitney U test of a against b: the exact null distribution
+ * without ties and n_a + n_b <= STATS_MWU_EXACT_MAX, else the normal
+ * approximation with tie correction and continuity correction.
+ */
+int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		       struct stats_mwu *res);
+
+/* xoshiro256** seeded through splitmix64: reproducible on every host. */
+struct stats_rng {
+	uint64_t s[4];
+};
+
+void stats_rng_seed(struct stats_rng *r, uint64_t seed);
+uint64_t stats_rng_next(struct stats_rng *r);
+/* Uniform in [0, bound), bound >= 1, without modulo bias. */
+uint32_t stats_rng_below(struct stats_rng *r, uint32_t bound);
+/* FNV-1a of a string: per-scenario seeds independent of the order. */
+uint64_t stats_hash(const char *s, uint64_t h);
+
+/*
+ * Percentile bootstrap: resample whole repetitions of both samples, the
+ * same resampled repetitions for every metric of a pair (metrics of one
+ * repetition are measured together).  A plan holds the metrics' sort
+ * orders and is filled once, then run.
+ */
+struct stats_boot_sample {
+	size_t n;
+	const double *x;	/* the values, in repetition order */
+	size_t *order;		/* indices sorting x, filled by the plan */
+};
+
+struct stats_boot_metric {
+	struct stats_boot_sample a, b;
+	/* out: central interval of median(b*)/median(a*) */
+	double ratio_lo, ratio_hi;
+};
+
+/*
+ * For each of the nr metrics (all with the same a.n and b.n), the
+ * @level (e.g. 0.95) percentile interval of the ratio of medians over
+ * @resamples resamples.  A metric whose base median resamples to 0 gets
+ * NaN bounds.  0 or -errno.
+ */
+int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int resamples,
+			  double level, uint64_t seed);
+
+/* The same for the median of one sample: its own CI (plots). */
+int stats_bootstrap_median(const double *x, size_t n, unsigned int resamples, double level,
+			   uint64_t seed, double *lo, double *hi);
+
+enum stats_direction {
+	STATS_LOWER_IS_BETTER,
+	STATS_HIGHER_IS_BETTER,
+};
+
+enum stats_verdict {
+	STATS_NO_CHANGE,
+	STATS_BETTER,
+	STATS_WORSE,
+};
+
+struct stats_verdict_in {
+	double ratio;			/* median(new) / median(base) */
+	double ci_lo, ci_hi;		/* bootstrap CI of the ratio */
+	double p;			/* two-sided Mann-Whitney */
+	double threshold;		/* smallest change that counts: 0.02 = 2% */
+	double alpha;			/* significance level: 0.05 */
+	enum stats_direction dir;
+};
+
+/*
+ * better/worse only when the CI excludes 1, p < alpha and the change is at
+ * least the threshold; no change otherwise (including NaN inputs).
+ */
+enum stats_verdict stats_verdict(const struct stats_verdict_in *in);
+const char *stats_verdict_name(enum stats_verdict v);
+
+#endif
