@@ -85,6 +85,10 @@ bench:
 	@$(MAKE) --no-print-directory all
 	scripts/bench $(BENCH_ARGS)
 
+compare: $(BUILD)/septbench
+	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/<run> NEW=results/<run> [COMPARE_ARGS=...]" >&2; exit 2; }
+	$(BUILD)/septbench compare $(BASE) $(NEW) $(COMPARE_ARGS)
+
 unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)
 	prove tests/cli/*.t
@@ -104,6 +108,8 @@ install: $(BUILD)/septbench
 	install -D -m 0755 $(BUILD)/septbench $(DESTDIR)$(PREFIX)/bin/septbench
 	install -d $(DESTDIR)$(PREFIX)/share/septbench/bench
 	cp -r bench/. $(DESTDIR)$(PREFIX)/share/septbench/bench/
+	install -d $(DESTDIR)$(PREFIX)/share/septbench/plots
+	cp scripts/plots/*.gp $(DESTDIR)$(PREFIX)/share/septbench/plots/
 
 clean:
 	rm -rf $(BUILD)

@@ -18,6 +18,7 @@ static const struct {
 	{ "env", cmd_env, "what this host can run, and why not" },
 	{ "list", cmd_list, "the scenarios, one line each" },
 	{ "run", cmd_run, "run scenarios and write a results folder" },
+	{ "compare", cmd_compare, "compare runs of kernel builds: statistics, report, plots" },
 };
 
 static void usage(FILE *out)

@@ -3,7 +3,7 @@
  * Statistics for comparing two samples of benchmark figures: descriptive
  * summaries, the Mann-Whitney U test, seeded bootstrap confidence intervals
  * of the ratio of medians, and a direction-aware verdict.  Pure: knows
- * nothing of KVM or of result files.  Definitions: results/README.md.
+ * nothing of KVM or of result files.  Definitions: README.md, "Comparing runs".
  */
 #ifndef SEPTBENCH_STATS_H
 #define SEPTBENCH_STATS_H

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Pairing scenarios of the base with each new run, and their statistics. */
+#include "compare.h"
+#include "../util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fewer repetitions than this, or more noise, and the report says so. */
+#define MIN_REPS 5
+#define MAX_COV 0.05
+
+void cmp_warn(struct cmp_report *r, const char *fmt, ...)
+{
+	char **tmp, *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	tmp = realloc(r->warnings, (r->nr_warnings + 1) * sizeof(*tmp));
+	if (!tmp) {
+		free(msg);
+		return;
+	}
+	r->warnings = tmp;
+	r->warnings[r->nr_warnings++] = msg;
+}
+
+const char *cmp_run_letter(size_t i)
+{
+	static const char *const letters[] = {
+		"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+		"N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
+	};
+
+	return i < ARRAY_SIZE(letters) ? letters[i] : "?";
+}
+
+static bool chosen(const struct cmp_opts *o, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < o->nr_metrics; i++)
+		if (!strcmp(o->metrics[i], metric))
+			return true;
+	return false;
+}
+
+static bool has_name(const struct cmp_report *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_names; i++)
+		if (!strcmp(r->names[i], name))
+			return true;
+	return false;
+}
+
+static int collect_names(struct cmp_report *r)
+{
+	size_t total = 0, i, j;
+
+	for (i = 0; i < r->nr_runs; i++)
+		total += r->runs[i].nr_scen;
+	r->names = calloc(total + 1, sizeof(*r->names));
+	if (!r->names)
+		return -ENOMEM;
+	for (i = 0; i < r->nr_runs; i++)
+		for (j = 0; j < r->runs[i].nr_scen; j++)
+			if (!has_name(r, r->runs[i].scen[j].name))
+				r->names[r->nr_names++] = r->runs[i].scen[j].name;
+	return 0;
+}
+
+/* Which params keys differ, for the warning. */
+static void params_diff(const struct cmp_scenario *b, const struct cmp_scenario *n, char *buf,
+			size_t size)
+{
+	const char *key;
+	json_t *v;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (json_equal(b->params, n->params) || (!b->params && !n->params))
+		return;
+	json_object_foreach(b->params, key, v)
+		if (!json_equal(v, json_object_get(n->params, key)) && len < size)
+			len += snprintf(buf + len, size - len, "%s%s", len ? ", " : "", key);
+	json_object_foreach(n->params, key, v)
+		if (!json_object_get(b->params, key) && len < size)
+			len += snprintf(buf + len, size - len, "%s%s", len ? ", " : "", key);
+	if (!buf[0])
+		snprintf(buf, size, "params");
+}
+
+static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *new_id)
+{
+	const struct cmp_opts *o = &r->opts;
+	struct stats_boot_metric *boot = NULL;
+	const struct cmp_phase *pb, *pn;
+	const struct cmp_metric *mb, *mn;
+	size_t i, j, nb = 0, nr = 0;
+	struct cmp_stat *st;
+	int err;
+
+	for (i = 0; i < pr->base->nr_phases; i++)
+		nr += pr->base->phases[i].nr_metrics;
+	pr->stats = calloc(nr ? nr : 1, sizeof(*pr->stats));
+	boot = calloc(nr ? nr : 1, sizeof(*boot));
+	if (!pr->stats || !boot) {
+		free(boot);
+		return -ENOMEM;
+	}
+	for (i = 0; i < pr->base->nr_phases; i++) {
+		pb = &pr->base->phases[i];
+		pn = cmp_phase_find(pr->new, pb->name);
+		for (j = 0; pn && j < pb->nr_metrics; j++) {
+			mb = &pb->metrics[j];
+			mn = cmp_metric_find(pn, mb->name);
+			if (!mn)
+				continue;
+			st = &pr->stats[pr->nr_stats];
+			st->phase = pb->name;
+			st->metric = mb->name;
+			st->dir = mb->dir;
+			st->rate = mb->rate;
+			st->timed = !strcmp(pb->name, pr->base->timed_phase);
+			st->chosen = st->timed && chosen(o, mb->name);
+			if (stats_describe(mb->x, pr->base->nr_reps, mb->nonneg, &st->base) ||
+			    stats_describe(mn->x, pr->new->nr_reps, mn->nonneg, &st->new)) {
+				cmp_warn(r, "%s: %s %s: invalid values (NaN, infinite or negative), skipped",
+					 pr->name, pb->name, mb->name);
+				continue;
+			}
+			pr->nr_stats++;
+			st->ratio = st->base.median > 0 ? st->new.median / st->base.median : NAN;
+			st->ci_lo = st->ci_hi = NAN;
+			err = stats_mann_whitney(mb->x, pr->base->nr_reps, mn->x, pr->new->nr_reps,
+						 &st->mwu);
+			if (err)
+				goto out;
+			if (st->timed) {
+				boot[nb].a = (struct stats_boot_sample){ .n = pr->base->nr_reps, .x = mb->x };
+				boot[nb].b = (struct stats_boot_sample){ .n = pr->new->nr_reps, .x = mn->x };
+				nb++;
+			}
+		}
+	}
+	/* Seeded per scenario and run: independent of what else is compared. */
+	err = stats_bootstrap_ratio(boot, nb, o->resamples, 0.95,
+				    stats_hash(new_id, stats_hash(pr->name, o->seed)));
+	if (err)
+		goto out;
+	pr->verdict = STATS_NO_CHANGE;
+	for (i = 0, j = 0; i < pr->nr_stats; i++) {
+		struct stats_verdict_in in;
+
+		st = &pr->stats[i];
+		if (!st->timed)
+			continue;
+		st->ci_lo = boot[j].ratio_lo;
+		st->ci_hi = boot[j].ratio_hi;
+		j++;
+		in = (struct stats_verdict_in){
+			.ratio = st->ratio, .ci_lo = st->ci_lo, .ci_hi = st->ci_hi,
+			.p = st->mwu.p, .threshold = o->threshold, .alpha = o->alpha,
+			.dir = st->dir,
+		};
+		st->verdict = stats_verdict(&in);
+		if (!st->chosen || st->verdict == STATS_NO_CHANGE)
+			continue;
+		if (st->verdict == STATS_WORSE)
+			pr->verdict = STATS_WORSE;
+		else if (pr->verdict != STATS_WORSE)
+			pr->verdict = STATS_BETTER;
+	}
+out:
+	free(boot);
+	return err;
+}
+
+static void quality_warnings(struct cmp_report *r)
+{
+	const struct cmp_metric *m;
+	struct stats_desc d;
+	size_t i, j, k;
+
+	/* Emulated figures must never be quoted as KVM's speed. */
+	for (i = 0; i < r->nr_runs; i++)
+		if (json_is_true(json_object_get(r->runs[i].meta, "emulated")))
+			cmp_warn(r, "%s was run emulated (QEMU %s, scripts/vmtest): its figures test the tool, not KVM's speed",
+				 cmp_run_letter(i),
+				 json_string_value(json_object_get(r->runs[i].meta, "emulation")) ?: "");
+	for (i = 0; i < r->nr_runs; i++)
+		for (j = 0; j < r->runs[i].nr_scen; j++) {
+			const struct cmp_scenario *s = &r->runs[i].scen[j];
+
+			if (strcmp(s->status, "complete"))
+				continue;
+			if (s->nr_reps < MIN_REPS)
+				cmp_warn(r, "%s: %s has %zu repetitions (fewer than %d: weak statistics)",
+					 s->name, cmp_run_letter(i), s->nr_reps, MIN_REPS);
+			for (k = 0; k < r->opts.nr_metrics; k++) {
+				m = cmp_metric_find(cmp_phase_find(s, s->timed_phase), r->opts.metrics[k]);
+				if (m && !stats_describe(m->x, s->nr_reps, m->nonneg, &d) &&
+				    d.cov > MAX_COV)
+					cmp_warn(r, "%s: %s %s is noisy: CoV %.1f%% (above %.0f%%)",
+						 s->name, cmp_run_letter(i), m->name, d.cov * 100,
+						 MAX_COV * 100);
+			}
+		}
+}
+
+static void describe_state(struct cmp_pair *pr, const char *new_letter)
+{
+	const struct cmp_scenario *b = pr->base, *n = pr->new;
+
+	if (!b || !n) {
+		pr->state = CMP_MISSING;
+		snprintf(pr->note, sizeof(pr->note), "only in %s", b ? "A" : new_letter);
+	} else if (!strcmp(b->status, "unsupported") || !strcmp(n->status, "unsupported")) {
+		pr->state = CMP_UNSUPPORTED;
+		snprintf(pr->note, sizeof(pr->note), "%s", !strcmp(b->status, "unsupported") ?
+			 b->reason : n->reason);
+	} else if (strcmp(b->status, "complete") || strcmp(n->status, "complete")) {
+		pr->state = CMP_NOT_COMPLETE;
+		snprintf(pr->note, sizeof(pr->note), "%s %s%s%s", strcmp(b->status, "complete") ?
+			 "A" : new_letter,
+			 strcmp(b->status, "complete") ? b->status : n->status,
+			 (strcmp(b->status, "complete") ? b->reason : n->reason)[0] ? ": " : "",
+			 strcmp(b->status, "complete") ? b->reason : n->reason);
+	} else {
+		pr->state = CMP_COMPARED;
+	}
+}
+
+int cmp_analyse(struct cmp_report *r)
+{
+	struct cmp_pair *pr;
+	size_t i, s;
+	int err;
+
+	err = collect_names(r);
+	if (err)
+		return err;
+	r->pairs = calloc((r->nr_runs - 1) * r->nr_names + 1, sizeof(*r->pairs));
+	if (!r->pairs)
+		return -ENOMEM;
+	for (i = 1; i < r->nr_runs; i++)
+		for (s = 0; s < r->nr_names; s++) {
+			pr = cmp_pair_at(r, i, s);
+			pr->name = r->names[s];
+			pr->base = cmp_run_find(&r->runs[0], pr->name);
+			pr->new = cmp_run_find(&r->runs[i], pr->name);
+			describe_state(pr, cmp_run_letter(i));
+			if (pr->state == CMP_NOT_COMPLETE)
+				cmp_warn(r, "%s: not compared: %s", pr->name, pr->note);
+			if (pr->state != CMP_COMPARED)
+				continue;
+			params_diff(pr->base, pr->new, pr->params_diff, sizeof(pr->params_diff));
+			if (pr->params_diff[0])
+				cmp_warn(r, "%s: parameters differ between A and %s: %s", pr->name,
+					 cmp_run_letter(i), pr->params_diff);
+			if (strcmp(pr->base->timed_phase, pr->new->timed_phase))
+				cmp_warn(r, "%s: timed phase is '%s' in A but '%s' in %s", pr->name,
+					 pr->base->timed_phase, pr->new->timed_phase,
+					 cmp_run_letter(i));
+			err = compare_pair(r, pr, r->runs[i].run_id);
+			if (err)
+				return err;
+			if (pr->verdict == STATS_WORSE)
+				r->regression = true;
+		}
+	quality_warnings(r);
+	return 0;
+}
+
+void cmp_report_free(struct cmp_report *r)
+{
+	size_t i, j;
+
+	for (i = 0; r->pairs && i < (r->nr_runs - 1) * r->nr_names; i++)
+		free(r->pairs[i].stats);
+	free(r->pairs);
+	free(r->names);
+	for (i = 0; i < r->nr_warnings; i++)
+		free(r->warnings[i]);
+	free(r->warnings);
+	for (i = 0; i < r->nr_env; i++) {
+		free(r->env[i].key);
+		for (j = 0; j < r->nr_runs; j++)
+			free(r->env[i].values[j]);
+		free(r->env[i].values);
+	}
+	free(r->env);
+	for (i = 0; i < r->nr_runs; i++)
+		cmp_run_free(&r->runs[i]);
+}

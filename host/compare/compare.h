@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * septbench compare: result folders in (schema septbench/1, see
+ * results/README.md), statistics per scenario, phase and metric, a
+ * report (text, Markdown, JSON) and gnuplot plots out.
+ */
+#ifndef SEPTBENCH_COMPARE_H
+#define SEPTBENCH_COMPARE_H
+
+#include "../stats/stats.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* One metric of one phase over the repetitions of one scenario. */
+struct cmp_metric {
+	char name[96];		/* ns_per_op, ops_per_s, ns, vm.<stat>, vcpu.<stat> */
+	enum stats_direction dir;
+	bool rate;		/* summarised by its harmonic mean */
+	bool nonneg;		/* negative values are invalid */
+	double *x;		/* one value per repetition */
+};
+
+struct cmp_phase {
+	char name[64];
+	size_t nr_metrics;
+	struct cmp_metric *metrics;
+};
+
+struct cmp_scenario {
+	char name[128];
+	char status[32];
+	char reason[256];
+	char kind[32];
+	char timed_phase[64];
+	char unit[32];
+	json_t *params;		/* borrowed from the run's documents */
+	size_t nr_reps;
+	size_t nr_phases;	/* the timed phase first */
+	struct cmp_phase *phases;
+};
+
+struct cmp_run {
+	char dir[4096];
+	char run_id[256];
+	char kernel[256];	/* env.host.kernel_release */
+	char variant[32];	/* env.hooks.variant */
+	json_t *meta;
+	json_t *docs;		/* every scenario document, kept for params */
+	size_t nr_scen;
+	struct cmp_scenario *scen;
+};
+
+/* Load and validate a results folder; false with one line in err. */
+bool cmp_run_load(struct cmp_run *run, const char *dir, bool allow_incomplete,
+		  char *err, size_t err_size);
+void cmp_run_free(struct cmp_run *run);
+const struct cmp_scenario *cmp_run_find(const struct cmp_run *run, const char *name);
+const struct cmp_phase *cmp_phase_find(const struct cmp_scenario *s, const char *name);
+const struct cmp_metric *cmp_metric_find(const struct cmp_phase *p, const char *name);
+
+struct cmp_opts {
+	double threshold;	/* fraction: 0.02 */
+	double alpha;
+	unsigned int resamples;
+	unsigned long long seed;
+	const char *metrics[16];	/* verdict metrics, timed phase */
+	size_t nr_metrics;
+};
+
+/* One metric compared: base vs one new run. */
+struct cmp_stat {
+	const char *phase, *metric;
+	bool timed;		/* of the timed phase: has a CI and a verdict */
+	bool chosen;		/* one of --metric: decides the exit status */
+	enum stats_direction dir;
+	bool rate;
+	struct stats_desc base, new;
+	double ratio, ci_lo, ci_hi;
+	struct stats_mwu mwu;
+	enum stats_verdict verdict;
+};
+
+enum cmp_state {
+	CMP_COMPARED,
+	CMP_UNSUPPORTED,	/* in either run */
+	CMP_NOT_COMPLETE,	/* error or incomplete in either run */
+	CMP_MISSING,		/* absent from one run */
+};
+
+struct cmp_pair {
+	const char *name;
+	const struct cmp_scenario *base, *new;
+	enum cmp_state state;
+	char note[512];
+	size_t nr_stats;
+	struct cmp_stat *stats;
+	enum stats_verdict verdict;	/* on the chosen metrics */
+	char params_diff[512];		/* non-empty when params differ */
+};
+
+struct cmp_env_diff {
+	char *key;
+	char **values;		/* one per run; NULL when absent */
+	bool expected;		/* the hook variant: the point of the comparison */
+};
+
+struct cmp_report {
+	struct cmp_opts opts;
+	struct cmp_run *runs;	/* runs[0] is the base */
+	size_t nr_runs;
+	const char **names;	/* scenario names: base order, then new ones */
+	size_t nr_names;
+	struct cmp_pair *pairs;	/* [(run - 1) * nr_names + scenario] */
+	char **warnings;
+	size_t nr_warnings;
+	struct cmp_env_diff *env;
+	size_t nr_env;
+	bool regression;	/* a chosen metric is worse in some new run */
+};
+
+static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t run, size_t s)
+{
+	return &r->pairs[(run - 1) * r->nr_names + s];
+}
+
+/* Statistics for every pair; -errno on allocation failure. */
+int cmp_analyse(struct cmp_report *r);
+void cmp_report_free(struct cmp_report *r);
+void cmp_warn(struct cmp_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Differences between the runs' environments (meta.json). */
+int cmp_env_diff(struct cmp_report *r);
+
+void cmp_print_text(FILE *out, const struct cmp_report *r);
+void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots);
+json_t *cmp_report_json(const struct cmp_report *r);
+
+/*
+ * TSV data and gnuplot PNG + SVG in dir, templates from scripts/plots.
+ * Missing gnuplot is a warning, not an error.  0 or -errno.
+ */
+int cmp_plots(struct cmp_report *r, const char *dir);
+
+/* Short run names for tables: "A", "B", ... */
+const char *cmp_run_letter(size_t i);
+
+#endif

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plots: TSV data beside a plots.gp driver that loads the templates of
+ * scripts/plots (copied into the folder), so `gnuplot plots.gp` there
+ * re-plots everything; one gnuplot process draws it all.
+ */
+#include "compare.h"
+#include "../util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const templates[] = {
+	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "scaling.gp",
+};
+
+static char plots_buf[PATH_MAX];
+
+/* $SEPTBENCH_PLOTS_DIR, else beside the binary (build tree, installed). */
+static const char *plots_dir(void)
+{
+	static const char *const rel[] = { "../scripts/plots", "../share/septbench/plots" };
+	const char *env = getenv("SEPTBENCH_PLOTS_DIR");
+	char exe[PATH_MAX], path[PATH_MAX + 64], *d;
+	ssize_t n;
+	size_t i;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	d = dirname(exe);
+	for (i = 0; i < ARRAY_SIZE(rel); i++) {
+		snprintf(plots_buf, sizeof(plots_buf), "%s/%s", d, rel[i]);
+		snprintf(path, sizeof(path), "%s/summary.gp", plots_buf);
+		if (!access(path, R_OK))
+			return plots_buf;
+	}
+	return NULL;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *text = read_all(from, &len);
+	FILE *f;
+	int err = 0;
+
+	if (!text)
+		return -errno;
+	f = fopen(to, "w");
+	if (!f) {
+		err = -errno;
+		free(text);
+		return err;
+	}
+	if (fwrite(text, 1, len, f) != len)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	free(text);
+	return err;
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[PATH_MAX + 256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return fopen(path, "w");
+}
+
+/* A gnuplot single-quoted string: quotes doubled, no newlines. */
+static void gp_str(FILE *f, const char *var, const char *val)
+{
+	fprintf(f, "%s = '", var);
+	for (; *val; val++) {
+		if (*val == '\'')
+			fputs("''", f);
+		else
+			fputc(*val == '\n' || *val == '\t' ? ' ' : *val, f);
+	}
+	fputs("'; ", f);
+}
+
+static void run_label(char *buf, size_t size, const struct cmp_report *r, size_t i)
+{
+	snprintf(buf, size, "%s: %s (%s)", cmp_run_letter(i), r->runs[i].kernel,
+		 r->runs[i].variant);
+}
+
+static const char *unit_of(const struct cmp_scenario *s)
+{
+	return s->unit[0] ? s->unit : "op";
+}
+
+/* Verdict metric of the timed phase, or NULL. */
+static const struct cmp_metric *timed_metric(const struct cmp_scenario *s, const char *name)
+{
+	return s && !strcmp(s->status, "complete") ?
+	       cmp_metric_find(cmp_phase_find(s, s->timed_phase), name) : NULL;
+}
+
+static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
+{
+	const char *metric = r->opts.metrics[0];
+	char label[512], names[4096] = "";
+	size_t s, i, len = 0, rows = 0;
+	FILE *f = open_in(dir, "summary.tsv");
+
+	if (!f)
+		return;
+	fprintf(f, "idx\tscenario");
+	for (i = 1; i < r->nr_runs; i++)
+		fprintf(f, "\t%s ratio\tci_lo\tci_hi", cmp_run_letter(i));
+	fputc('\n', f);
+	for (s = 0; s < r->nr_names; s++) {
+		bool any = false;
+
+		for (i = 1; i < r->nr_runs; i++)
+			any |= cmp_pair_at(r, i, s)->state == CMP_COMPARED;
+		if (!any)
+			continue;
+		fprintf(f, "%zu\t%s", rows++, r->names[s]);
+		for (i = 1; i < r->nr_runs; i++) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
+			const struct cmp_stat *st = NULL;
+			size_t j;
+
+			for (j = 0; pr->state == CMP_COMPARED && j < pr->nr_stats; j++)
+				if (pr->stats[j].timed && !strcmp(pr->stats[j].metric, metric))
+					st = &pr->stats[j];
+			if (st && !isnan(st->ratio) && !isnan(st->ci_lo))
+				fprintf(f, "\t%.6f\t%.6f\t%.6f", st->ratio, st->ci_lo, st->ci_hi);
+			else
+				fprintf(f, "\tNaN\tNaN\tNaN");
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	if (!rows)
+		return;
+	for (i = 1; i < r->nr_runs && len < sizeof(names); i++) {
+		/* word() splits on spaces: name runs by letter and kernel only. */
+		run_label(label, sizeof(label), r, i);
+		len += snprintf(names + len, sizeof(names) - len, "%s%s:%s", i > 1 ? " " : "",
+				cmp_run_letter(i), r->runs[i].kernel);
+	}
+	run_label(label, sizeof(label), r, 0);
+	fprintf(gp, "data = 'summary.tsv'; out = 'summary'; nnew = %zu; ", r->nr_runs - 1);
+	gp_str(gp, "names", names);
+	snprintf(label, sizeof(label), "%s, new/base ratio of medians with 95%% CI (base %s: %s, hooks %s)",
+		 metric, cmp_run_letter(0), r->runs[0].kernel, r->runs[0].variant);
+	gp_str(gp, "ttl", label);
+	gp_str(gp, "ylab", "new / base (1 = no change)");
+	fprintf(gp, "\nload 'summary.gp'\n");
+}
+
+static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir, size_t s)
+{
+	const char *metric = r->opts.metrics[0], *name = r->names[s];
+	const struct cmp_scenario *sc[32], *first = NULL;
+	const struct cmp_metric *m;
+	char file[512], label[512], ylab[256];
+	size_t i, rep, max_reps = 0;
+	double lo, hi;
+	struct stats_desc d;
+	FILE *f;
+
+	for (i = 0; i < r->nr_runs; i++) {
+		sc[i] = cmp_run_find(&r->runs[i], name);
+		if (!timed_metric(sc[i], metric))
+			sc[i] = NULL;
+		if (sc[i] && !first)
+			first = sc[i];
+		if (sc[i] && sc[i]->nr_reps > max_reps)
+			max_reps = sc[i]->nr_reps;
+	}
+	if (!first || !sc[0])
+		return;
+
+	/* Throughput: median ops/s per run, CI of each median. */
+	snprintf(file, sizeof(file), "%s-throughput.tsv", name);
+	f = open_in(dir, file);
+	if (!f)
+		return;
+	fprintf(f, "idx\trun\tmedian_ops_per_s\tci_lo\tci_hi\n");
+	for (i = 0; i < r->nr_runs; i++) {
+		m = timed_metric(sc[i], "ops_per_s");
+		if (!m || stats_describe(m->x, sc[i]->nr_reps, true, &d) ||
+		    stats_bootstrap_median(m->x, sc[i]->nr_reps, r->opts.resamples, 0.95,
+					   stats_hash(name, r->opts.seed + i), &lo, &hi))
+			continue;
+		run_label(label, sizeof(label), r, i);
+		fprintf(f, "%zu\t%s\t%.6g\t%.6g\t%.6g\n", i, label, d.median, lo, hi);
+	}
+	fclose(f);
+	fprintf(gp, "data = '%s'; out = '%s-throughput'; ", file, name);
+	snprintf(label, sizeof(label), "%s: throughput of the %s phase, median with 95%% CI",
+		 name, first->timed_phase);
+	gp_str(gp, "ttl", label);
+	snprintf(ylab, sizeof(ylab), "%ss per second", unit_of(first));
+	gp_str(gp, "ylab", ylab);
+	fprintf(gp, "\nload 'throughput.gp'\n");
+
+	/* Every repetition of the verdict metric: drift and warm-up. */
+	snprintf(file, sizeof(file), "%s-reps.tsv", name);
+	f = open_in(dir, file);
+	if (!f)
+		return;
+	fprintf(f, "rep");
+	for (i = 0; i < r->nr_runs; i++) {
+		run_label(label, sizeof(label), r, i);
+		fprintf(f, "\t%s", label);
+	}
+	fputc('\n', f);
+	for (rep = 0; rep < max_reps; rep++) {
+		fprintf(f, "%zu", rep);
+		for (i = 0; i < r->nr_runs; i++) {
+			m = timed_metric(sc[i], metric);
+			if (m && rep < sc[i]->nr_reps)
+				fprintf(f, "\t%.6g", m->x[rep]);
+			else
+				fprintf(f, "\tNaN");
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; ", file, name, r->nr_runs);
+	snprintf(label, sizeof(label), "%s: %s of the %s phase per repetition", name, metric,
+		 first->timed_phase);
+	gp_str(gp, "ttl", label);
+	if (!strcmp(metric, "ns_per_op"))
+		snprintf(ylab, sizeof(ylab), "ns per %s", unit_of(first));
+	else if (!strcmp(metric, "ops_per_s"))
+		snprintf(ylab, sizeof(ylab), "%ss per second", unit_of(first));
+	else
+		snprintf(ylab, sizeof(ylab), "%s per %s", metric, unit_of(first));
+	gp_str(gp, "ylab", ylab);
+	fprintf(gp, "\nload 'reps.gp'\n");
+}
+
+/* params without @key, as text: scenarios equal but for @key match. */
+static char *params_without(const struct cmp_scenario *s, const char *key)
+{
+	json_t *p = json_deep_copy(s->params);
+	char *text;
+
+	if (!p)
+		return NULL;
+	json_object_del(p, key);
+	json_object_set_new(p, "kind", json_string(s->kind));
+	json_object_set_new(p, "timed_phase", json_string(s->timed_phase));
+	text = json_dumps(p, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(p);
+	return text;
+}
+
+static int cmp_param(const void *a, const void *b, void *key)
+{
+	double x = json_number_value(json_object_get((*(const struct cmp_scenario *const *)a)->params,
+						     key));
+	double y = json_number_value(json_object_get((*(const struct cmp_scenario *const *)b)->params,
+						     key));
+
+	return (x > y) - (x < y);
+}
+
+/* Scaling curves: base scenarios that differ only in @key (a number). */
+static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, const char *key,
+			 const char *xlab)
+{
+	const struct cmp_run *base = &r->runs[0];
+	const struct cmp_scenario **group;
+	bool *done = calloc(base->nr_scen + 1, sizeof(*done));
+	char file[512], label[512], *ki, *kj;
+	size_t i, j, n, k, run;
+	struct stats_desc d;
+	FILE *f;
+
+	group = calloc(base->nr_scen + 1, sizeof(*group));
+	if (!done || !group)
+		goto out;
+	for (i = 0; i < base->nr_scen; i++) {
+		const struct cmp_scenario *s = &base->scen[i];
+
+		if (done[i] || !timed_metric(s, "ops_per_s") ||
+		    !json_is_number(json_object_get(s->params, key)))
+			continue;
+		ki = params_without(s, key);
+		n = 0;
+		group[n++] = s;
+		for (j = i + 1; j < base->nr_scen && ki; j++) {
+			const struct cmp_scenario *t = &base->scen[j];
+
+			if (done[j] || !timed_metric(t, "ops_per_s") ||
+			    !json_is_number(json_object_get(t->params, key)))
+				continue;
+			kj = params_without(t, key);
+			if (kj && !strcmp(ki, kj)) {
+				group[n++] = t;
+				done[j] = true;
+			}
+			free(kj);
+		}
+		free(ki);
+		if (n < 2)
+			continue;
+		qsort_r(group, n, sizeof(*group), cmp_param, (void *)key);
+		/* A curve needs two different values of the parameter. */
+		if (!cmp_param(&group[0], &group[n - 1], (void *)key))
+			continue;
+		snprintf(file, sizeof(file), "scaling-%s-%s.tsv", key, s->name);
+		f = open_in(dir, file);
+		if (!f)
+			continue;
+		fprintf(f, "%s", key);
+		for (run = 0; run < r->nr_runs; run++) {
+			run_label(label, sizeof(label), r, run);
+			fprintf(f, "\t%s", label);
+		}
+		fputc('\n', f);
+		for (k = 0; k < n; k++) {
+			fprintf(f, "%.6g", json_number_value(json_object_get(group[k]->params, key)) /
+				(strcmp(key, "mem_bytes") ? 1 : 1048576.0));
+			for (run = 0; run < r->nr_runs; run++) {
+				const struct cmp_scenario *t = cmp_run_find(&r->runs[run], group[k]->name);
+				const struct cmp_metric *m = timed_metric(t, "ops_per_s");
+
+				if (m && !stats_describe(m->x, t->nr_reps, true, &d))
+					fprintf(f, "\t%.6g", d.median);
+				else
+					fprintf(f, "\tNaN");
+			}
+			fputc('\n', f);
+		}
+		fclose(f);
+		fprintf(gp, "data = '%s'; out = 'scaling-%s-%s'; nruns = %zu; logx = 1; ", file, key,
+			s->name, r->nr_runs);
+		snprintf(label, sizeof(label), "%s ... %s: median throughput against %s", s->name,
+			 group[n - 1]->name, xlab);
+		gp_str(gp, "ttl", label);
+		snprintf(label, sizeof(label), "%ss per second", unit_of(s));
+		gp_str(gp, "ylab", label);
+		gp_str(gp, "xlab", xlab);
+		fprintf(gp, "\nload 'scaling.gp'\n");
+	}
+out:
+	free(done);
+	free(group);
+}
+
+static int run_gnuplot(const char *dir)
+{
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (chdir(dir))
+			_exit(126);
+		fd = open("gnuplot.log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execlp("gnuplot", "gnuplot", "plots.gp", (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+int cmp_plots(struct cmp_report *r, const char *dir)
+{
+	char from[PATH_MAX + 64], to[PATH_MAX + 64];
+	const char *tdir = plots_dir();
+	size_t i;
+	FILE *gp;
+	int ret;
+
+	if (!tdir) {
+		cmp_warn(r, "plots: templates not found (scripts/plots; set SEPTBENCH_PLOTS_DIR): no plots");
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(templates); i++) {
+		snprintf(from, sizeof(from), "%s/%s", tdir, templates[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, templates[i]);
+		if (copy_file(from, to)) {
+			cmp_warn(r, "plots: cannot read %s: no plots", from);
+			return 0;
+		}
+	}
+	gp = open_in(dir, "plots.gp");
+	if (!gp)
+		return -errno;
+	fprintf(gp, "# septbench compare plots: run `gnuplot plots.gp` in this folder to re-plot.\n");
+	plot_summary(gp, r, dir);
+	for (i = 0; i < r->nr_names; i++)
+		plot_scenario(gp, r, dir, i);
+	plot_scaling(gp, r, dir, "vcpus", "vCPUs");
+	plot_scaling(gp, r, dir, "mem_bytes", "guest memory (MiB)");
+	if (fclose(gp))
+		return -errno;
+	ret = run_gnuplot(dir);
+	if (ret == 127)
+		cmp_warn(r, "plots: gnuplot not found (install gnuplot-nox): TSV data and plots.gp written, no images");
+	else if (ret)
+		cmp_warn(r, "plots: gnuplot failed (exit %d), see gnuplot.log in the report folder", ret);
+	return 0;
+}

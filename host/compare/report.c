@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report: a terminal table in the manner of mmtests' compare-kernels
+ * (base column, then each run with its change; significant changes
+ * marked), verdicts, warnings; the same as Markdown; everything as JSON.
+ */
+#include "compare.h"
+#include "../results.h"
+#include "../util.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *fmt_num(char *buf, size_t size, double v)
+{
+	double a = fabs(v);
+
+	if (isnan(v))
+		snprintf(buf, size, "-");
+	else if (a >= 1e9)
+		snprintf(buf, size, "%.4e", v);
+	else if (a >= 100 || a == 0)
+		snprintf(buf, size, "%.1f", v);
+	else if (a >= 1)
+		snprintf(buf, size, "%.3f", v);
+	else
+		snprintf(buf, size, "%.4g", v);
+	return buf;
+}
+
+static const char *fmt_p(char *buf, size_t size, double p)
+{
+	if (isnan(p))
+		snprintf(buf, size, "-");
+	else if (p < 0.0001)
+		snprintf(buf, size, "%.1e", p);
+	else
+		snprintf(buf, size, "%.4f", p);
+	return buf;
+}
+
+static bool significant(const struct cmp_stat *st)
+{
+	return st && st->verdict != STATS_NO_CHANGE;
+}
+
+static const char *dir_text(enum stats_direction d)
+{
+	return d == STATS_HIGHER_IS_BETTER ? "higher is better" : "lower is better";
+}
+
+/* The stat of @metric in the timed phase, or NULL. */
+static const struct cmp_stat *timed_stat(const struct cmp_pair *pr, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; pr->state == CMP_COMPARED && i < pr->nr_stats; i++)
+		if (pr->stats[i].timed && !strcmp(pr->stats[i].metric, metric))
+			return &pr->stats[i];
+	return NULL;
+}
+
+static double row_value(const struct stats_desc *d, int row, bool rate)
+{
+	switch (row) {
+	case 0:
+		return d->min;
+	case 1:
+		return d->median;
+	case 2:
+		return rate ? d->hmean : d->mean;
+	case 3:
+		return d->stddev;
+	case 4:
+		return d->cov * 100;
+	default:
+		return d->max;
+	}
+}
+
+static void print_runs(FILE *out, const struct cmp_report *r, bool md)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_runs; i++)
+		fprintf(out, md ? "| %s%s | `%s` | %s | %s |\n" : "  %s%-7s %s  (kernel %s, hooks %s)\n",
+			cmp_run_letter(i), i ? "" : " (base)", r->runs[i].run_id, r->runs[i].kernel,
+			r->runs[i].variant);
+}
+
+static void print_table(FILE *out, const struct cmp_report *r, const char *metric)
+{
+	static const char *const rows[] = { "Min", "Median", "Mean", "Stddev", "CoeffVar", "Max" };
+	char num[48], cell[64];
+	const struct cmp_stat *st;
+	const struct cmp_pair *pr;
+	size_t s, i, row;
+	bool any = false;
+
+	for (s = 0; s < r->nr_names; s++) {
+		const struct cmp_stat *first = NULL;
+
+		for (i = 1; i < r->nr_runs && !first; i++)
+			first = timed_stat(cmp_pair_at(r, i, s), metric);
+		if (!first)
+			continue;
+		if (!any) {
+			fprintf(out, "\n%s of the timed phase (%s)\n%-9s %-18s %12s", metric,
+				dir_text(first->dir), "", "", "A");
+			for (i = 1; i < r->nr_runs; i++)
+				fprintf(out, "  %12s %11s", cmp_run_letter(i), "");
+			fputc('\n', out);
+			any = true;
+		}
+		for (row = 0; row < ARRAY_SIZE(rows); row++) {
+			const char *label = row == 2 ? (first->rate ? "Hmean" : "Amean") : rows[row];
+
+			fprintf(out, "%-9s %-18.18s %12s", label, r->names[s],
+				fmt_num(num, sizeof(num), row_value(&first->base, row, first->rate)));
+			for (i = 1; i < r->nr_runs; i++) {
+				double b, n;
+
+				pr = cmp_pair_at(r, i, s);
+				st = timed_stat(pr, metric);
+				if (!st) {
+					fprintf(out, "  %12s %11s", "-", "");
+					continue;
+				}
+				b = row_value(&st->base, row, st->rate);
+				n = row_value(&st->new, row, st->rate);
+				if (row == 3 || row == 4 || !(b > 0))
+					snprintf(cell, sizeof(cell), " ");
+				else if (row == 1 && significant(st))
+					snprintf(cell, sizeof(cell), "*%+8.2f%%*", (n / b - 1) * 100);
+				else
+					snprintf(cell, sizeof(cell), "(%+8.2f%%)", (n / b - 1) * 100);
+				fprintf(out, "  %12s %11s", fmt_num(num, sizeof(num), n), cell);
+			}
+			fputc('\n', out);
+		}
+		fprintf(out, "%-9s %-18.18s %12s", "CI95", r->names[s], "");
+		for (i = 1; i < r->nr_runs; i++) {
+			st = timed_stat(cmp_pair_at(r, i, s), metric);
+			if (st && !isnan(st->ci_lo))
+				snprintf(cell, sizeof(cell), "[%.4f, %.4f]", st->ci_lo, st->ci_hi);
+			else
+				snprintf(cell, sizeof(cell), "-");
+			fprintf(out, "  %24s", cell);
+		}
+		fprintf(out, "\n%-9s %-18.18s %12s", "p(MWU)", r->names[s], "");
+		for (i = 1; i < r->nr_runs; i++) {
+			st = timed_stat(cmp_pair_at(r, i, s), metric);
+			fprintf(out, "  %24s", fmt_p(num, sizeof(num), st ? st->mwu.p : NAN));
+		}
+		fputc('\n', out);
+		fputc('\n', out);
+	}
+}
+
+static void verdict_line(char *buf, size_t size, const struct cmp_pair *pr,
+			 const struct cmp_opts *o)
+{
+	const struct cmp_stat *st;
+	size_t len = 0, k;
+	char p[32];
+
+	if (pr->state != CMP_COMPARED) {
+		snprintf(buf, size, "%s%s%s",
+			 pr->state == CMP_UNSUPPORTED ? "unsupported" :
+			 pr->state == CMP_MISSING ? "missing" : "not compared",
+			 pr->note[0] ? ": " : "", pr->note);
+		return;
+	}
+	len = snprintf(buf, size, "%s", stats_verdict_name(pr->verdict));
+	for (k = 0; k < o->nr_metrics && len < size; k++) {
+		st = timed_stat(pr, o->metrics[k]);
+		if (!st)
+			continue;
+		if (isnan(st->ratio))
+			len += snprintf(buf + len, size - len, "%s%s n/a", k ? "; " : " (", st->metric);
+		else
+			len += snprintf(buf + len, size - len,
+					"%s%s %+.2f%%, 95%% CI %+.2f%%..%+.2f%%, p %s",
+					k ? "; " : " (", st->metric, (st->ratio - 1) * 100,
+					(st->ci_lo - 1) * 100, (st->ci_hi - 1) * 100,
+					fmt_p(p, sizeof(p), st->mwu.p));
+	}
+	if (len < size && o->nr_metrics)
+		snprintf(buf + len, size - len, ")");
+}
+
+static void print_header(FILE *out, const struct cmp_report *r, bool md)
+{
+	const struct cmp_opts *o = &r->opts;
+	size_t k;
+
+	fprintf(out, md ? "# septbench compare\n\n| run | id | kernel | hooks |\n| --- | --- | --- | --- |\n" :
+		"septbench compare\n");
+	print_runs(out, r, md);
+	fprintf(out, "%sverdict metric:", md ? "\n" : "\n");
+	for (k = 0; k < o->nr_metrics; k++)
+		fprintf(out, "%s %s", k ? "," : "", o->metrics[k]);
+	fprintf(out, " of the timed phase; threshold %.1f%%, alpha %.2f, 95%% bootstrap CI of the ratio of medians (%u resamples, seed %llu)\n",
+		o->threshold * 100, o->alpha, o->resamples, o->seed);
+	fprintf(out, "%sChange is NEW/BASE - 1 of the median; %s a significant change: CI excludes 1, Mann-Whitney p < alpha, at least the threshold.\n",
+		md ? "\n" : "", md ? "**bold** marks" : "*x%* marks");
+}
+
+static void print_env(FILE *out, const struct cmp_report *r, bool md)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nr_env; i++) {
+		const struct cmp_env_diff *d = &r->env[i];
+
+		fprintf(out, md ? "- %s`%s`:" : "  %s%s:", d->expected ? "(expected) " : "", d->key);
+		for (j = 0; j < r->nr_runs; j++)
+			fprintf(out, md ? " %s `%s`%s" : " %s '%s'%s", cmp_run_letter(j),
+				d->values[j] ? d->values[j] : "(absent)", j + 1 < r->nr_runs ? "," : "");
+		fputc('\n', out);
+	}
+}
+
+static void print_tail(FILE *out, const struct cmp_report *r, bool md)
+{
+	char line[1024];
+	size_t i, s, k;
+	bool first = true;
+
+	fprintf(out, md ? "\n## Verdicts\n\n| scenario | run | verdict |\n| --- | --- | --- |\n" :
+		"\nVerdicts:\n");
+	for (s = 0; s < r->nr_names; s++)
+		for (i = 1; i < r->nr_runs; i++) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
+
+			verdict_line(line, sizeof(line), pr, &r->opts);
+			fprintf(out, md ? "| %s | %s | %s%s%s |\n" : "  %-18s %s: %s%s%s\n", pr->name,
+				cmp_run_letter(i), pr->verdict != STATS_NO_CHANGE && md ? "**" : "",
+				line, pr->verdict != STATS_NO_CHANGE && md ? "**" : "");
+		}
+	fprintf(out, md ? "\n**Result:** " : "\nResult: ");
+	if (!r->regression) {
+		fprintf(out, "no significant regression\n");
+	} else {
+		fprintf(out, "significant regression in");
+		for (i = 1; i < r->nr_runs; i++)
+			for (s = 0; s < r->nr_names; s++)
+				if (cmp_pair_at(r, i, s)->verdict == STATS_WORSE) {
+					fprintf(out, "%s %s %s", first ? "" : ",", cmp_run_letter(i),
+						r->names[s]);
+					first = false;
+				}
+		fputc('\n', out);
+	}
+	if (r->nr_env) {
+		fprintf(out, md ? "\n## Environment differences\n\n" : "\nEnvironment differences:\n");
+		print_env(out, r, md);
+	}
+	if (r->nr_warnings) {
+		fprintf(out, md ? "\n## Warnings\n\n" : "\nWarnings:\n");
+		for (k = 0; k < r->nr_warnings; k++)
+			fprintf(out, md ? "- %s\n" : "  %s\n", r->warnings[k]);
+	}
+}
+
+void cmp_print_text(FILE *out, const struct cmp_report *r)
+{
+	size_t k;
+
+	print_header(out, r, false);
+	for (k = 0; k < r->opts.nr_metrics; k++)
+		print_table(out, r, r->opts.metrics[k]);
+	print_tail(out, r, false);
+}
+
+static void md_stat_row(FILE *out, const struct cmp_stat *st, const char *run)
+{
+	char b[48], n[48], lo[48], p[32];
+	bool sig = significant(st);
+
+	if (isnan(st->ci_lo))
+		snprintf(lo, sizeof(lo), "-");
+	else
+		snprintf(lo, sizeof(lo), "%.4f..%.4f", st->ci_lo, st->ci_hi);
+	fprintf(out, "| %s | %s | %s | %s | %s | ", st->phase, st->metric, run,
+		fmt_num(b, sizeof(b), st->base.median), fmt_num(n, sizeof(n), st->new.median));
+	if (isnan(st->ratio))
+		fprintf(out, "- | ");
+	else
+		fprintf(out, "%s%+.2f%%%s | ", sig ? "**" : "", (st->ratio - 1) * 100, sig ? "**" : "");
+	fprintf(out, "%s | %.1f%% / %.1f%% | %s | %s |\n", lo, st->base.cov * 100, st->new.cov * 100,
+		fmt_p(p, sizeof(p), st->mwu.p), st->timed ? stats_verdict_name(st->verdict) : "-");
+}
+
+void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots)
+{
+	const struct cmp_pair *pr;
+	size_t s, i, j;
+
+	print_header(out, r, true);
+	print_tail(out, r, true);
+	if (with_plots)
+		fprintf(out, "\n## Plots\n\n![ratio of medians, all scenarios](summary.png)\n");
+	fprintf(out, "\n## Scenarios\n");
+	for (s = 0; s < r->nr_names; s++) {
+		pr = cmp_pair_at(r, 1, s);
+		fprintf(out, "\n### %s\n\n", r->names[s]);
+		if (pr->base && !strcmp(pr->base->status, "complete"))
+			fprintf(out, "kind %s, unit %s, timed phase %s, %zu repetitions in A\n\n",
+				pr->base->kind, pr->base->unit, pr->base->timed_phase,
+				pr->base->nr_reps);
+		fprintf(out, "| phase | metric | run | A median | median | change | 95%% CI of ratio | CoV A / run | p (MWU) | verdict |\n");
+		fprintf(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		for (i = 1; i < r->nr_runs; i++) {
+			pr = cmp_pair_at(r, i, s);
+			if (pr->state != CMP_COMPARED) {
+				fprintf(out, "| | | %s | | | | | | | %s |\n", cmp_run_letter(i),
+					pr->note);
+				continue;
+			}
+			for (j = 0; j < pr->nr_stats; j++)
+				md_stat_row(out, &pr->stats[j], cmp_run_letter(i));
+		}
+		if (with_plots && pr->state == CMP_COMPARED)
+			fprintf(out, "\n![%s throughput](%s-throughput.png) ![%s repetitions](%s-reps.png)\n",
+				r->names[s], r->names[s], r->names[s], r->names[s]);
+	}
+}
+
+/* NaN is not JSON: null. */
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *desc_json(const struct stats_desc *d, bool rate)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "n", json_integer(d->n));
+	json_object_set_new(o, "median", num(d->median));
+	json_object_set_new(o, rate ? "hmean" : "mean", num(rate ? d->hmean : d->mean));
+	json_object_set_new(o, "stddev", num(d->stddev));
+	json_object_set_new(o, "cov", num(d->cov));
+	json_object_set_new(o, "min", num(d->min));
+	json_object_set_new(o, "max", num(d->max));
+	return o;
+}
+
+static json_t *stat_json(const struct cmp_stat *st)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "phase", json_string(st->phase));
+	json_object_set_new(o, "metric", json_string(st->metric));
+	json_object_set_new(o, "direction", json_string(st->dir == STATS_HIGHER_IS_BETTER ?
+							 "higher" : "lower"));
+	json_object_set_new(o, "timed", json_boolean(st->timed));
+	json_object_set_new(o, "base", desc_json(&st->base, st->rate));
+	json_object_set_new(o, "new", desc_json(&st->new, st->rate));
+	json_object_set_new(o, "ratio", num(st->ratio));
+	json_object_set_new(o, "ci95", json_pack("[oo]", num(st->ci_lo), num(st->ci_hi)));
+	json_object_set_new(o, "u", json_real(st->mwu.u));
+	json_object_set_new(o, "p", num(st->mwu.p));
+	json_object_set_new(o, "p_exact", json_boolean(st->mwu.exact));
+	json_object_set_new(o, "verdict", st->timed ? json_string(stats_verdict_name(st->verdict)) :
+			    json_null());
+	json_object_set_new(o, "decides_exit", json_boolean(st->chosen));
+	return o;
+}
+
+static const char *state_name(enum cmp_state s)
+{
+	static const char *const names[] = {
+		[CMP_COMPARED] = "compared", [CMP_UNSUPPORTED] = "unsupported",
+		[CMP_NOT_COMPLETE] = "not complete", [CMP_MISSING] = "missing",
+	};
+
+	return names[s];
+}
+
+json_t *cmp_report_json(const struct cmp_report *r)
+{
+	json_t *doc = json_object(), *runs = json_array(), *cmps = json_array(), *a, *o;
+	const struct cmp_opts *o_ = &r->opts;
+	size_t i, s, j;
+
+	json_object_set_new(doc, "schema", json_string("septbench-compare/1"));
+	json_object_set_new(doc, "results_schema", json_string(RESULTS_SCHEMA));
+	for (i = 0; i < r->nr_runs; i++)
+		json_array_append_new(runs, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
+						      cmp_run_letter(i), "run_id", r->runs[i].run_id,
+						      "dir", r->runs[i].dir, "kernel",
+						      r->runs[i].kernel, "hook_variant",
+						      r->runs[i].variant));
+	json_object_set_new(doc, "runs", runs);
+	a = json_array();
+	for (i = 0; i < o_->nr_metrics; i++)
+		json_array_append_new(a, json_string(o_->metrics[i]));
+	json_object_set_new(doc, "settings",
+			    json_pack("{s:o, s:f, s:f, s:i, s:I, s:f}", "metrics", a, "threshold",
+				      o_->threshold, "alpha", o_->alpha, "resamples",
+				      (int)o_->resamples, "seed", (json_int_t)o_->seed, "confidence",
+				      0.95));
+	for (i = 1; i < r->nr_runs; i++) {
+		json_t *scen = json_array();
+
+		for (s = 0; s < r->nr_names; s++) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
+
+			o = json_pack("{s:s, s:s}", "scenario", pr->name, "state",
+				      state_name(pr->state));
+			if (pr->note[0])
+				json_object_set_new(o, "note", json_string(pr->note));
+			if (pr->state == CMP_COMPARED) {
+				json_object_set_new(o, "verdict",
+						    json_string(stats_verdict_name(pr->verdict)));
+				json_object_set_new(o, "timed_phase", json_string(pr->base->timed_phase));
+				json_object_set_new(o, "unit", json_string(pr->base->unit));
+				if (pr->params_diff[0])
+					json_object_set_new(o, "params_differ",
+							    json_string(pr->params_diff));
+				a = json_array();
+				for (j = 0; j < pr->nr_stats; j++)
+					json_array_append_new(a, stat_json(&pr->stats[j]));
+				json_object_set_new(o, "stats", a);
+			}
+			json_array_append_new(scen, o);
+		}
+		json_array_append_new(cmps, json_pack("{s:s, s:s, s:o}", "base", "A", "new",
+						      cmp_run_letter(i), "scenarios", scen));
+	}
+	json_object_set_new(doc, "comparisons", cmps);
+	a = json_array();
+	for (i = 0; i < r->nr_env; i++) {
+		json_t *vals = json_array();
+
+		for (j = 0; j < r->nr_runs; j++)
+			json_array_append_new(vals, r->env[i].values[j] ?
+					      json_string(r->env[i].values[j]) : json_null());
+		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "key", r->env[i].key,
+						   "values", vals, "expected", r->env[i].expected));
+	}
+	json_object_set_new(doc, "env_differences", a);
+	a = json_array();
+	for (i = 0; i < r->nr_warnings; i++)
+		json_array_append_new(a, json_string(r->warnings[i]));
+	json_object_set_new(doc, "warnings", a);
+	json_object_set_new(doc, "regression", json_boolean(r->regression));
+	return doc;
+}
