@@ -286,6 +286,10 @@ static int resolve_vm_type(struct run_cmd *rc)
 		name = vm_type_choice_name(want);
 		if (!check_ok(json_object_get(types, name))) {
 			reason = json_string_value(json_object_get(json_object_get(types, name), "reason"));
+			/* For a TD, the first readiness step that fails says what to do. */
+			if (want == VMT_TDX)
+				reason = json_string_value(json_object_get(json_object_get(
+					json_object_get(rc->env, "tdx"), "first_missing"), "reason")) ?: reason;
 			err_msg("run: VM type %s is not available: %s", name, reason ? reason : "unknown");
 			return EXIT_UNSUPPORTED;
 		}

@@ -42,6 +42,14 @@ static bool param_is_yes(const char *path)
 	return read_text(path, val, sizeof(val)) > 0 && (val[0] == 'Y' || val[0] == '1');
 }
 
+static void add_sysfs(json_t *sec, const char *key, const char *path)
+{
+	char val[128];
+
+	if (read_text(path, val, sizeof(val)) > 0)
+		json_object_set_new(sec, key, json_string(val));
+}
+
 json_t *probe_tdx(const json_t *kvm)
 {
 	const json_t *tdx_type = json_object_get(json_object_get(kvm, "vm_types"), "tdx");
@@ -71,6 +79,9 @@ json_t *probe_tdx(const json_t *kvm)
 			    : "KVM is not usable, so no TD can be created");
 #undef STEP
 	json_object_set_new(sec, "ready", json_boolean(ready));
+	/* The TDX module's own version, where the kernel exposes it (7.2+). */
+	add_sysfs(sec, "module_version", "/sys/devices/faux/tdx_host/version");
+	add_sysfs(sec, "seamldr_version", "/sys/devices/faux/tdx_host/seamldr_version");
 	json_object_set_new(sec, "steps", steps);
 	return sec;
 }

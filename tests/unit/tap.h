@@ -17,6 +17,8 @@ static int tap_count, tap_failed;
 
 static inline void tap_plan(int n)
 {
+	/* Unbuffered: a crash must not swallow the lines before it. */
+	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("1..%d\n", n);
 }
 

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kvm_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int sys_open_kvm(struct kvm_io *io)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static long sys_ioctl(struct kvm_io *io, int fd, unsigned long req, void *arg)
+{
+	long r = ioctl(fd, req, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+static void *sys_mmap(struct kvm_io *io, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, off);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int sys_munmap(struct kvm_io *io, void *addr, size_t len)
+{
+	return munmap(addr, len) ? -errno : 0;
+}
+
+static int sys_close(struct kvm_io *io, int fd)
+{
+	return close(fd) ? -errno : 0;
+}
+
+struct kvm_io kvm_io_sys = {
+	.open_kvm = sys_open_kvm,
+	.ioctl = sys_ioctl,
+	.mmap = sys_mmap,
+	.munmap = sys_munmap,
+	.close = sys_close,
+};

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contract tests of the TD life cycle against a scripted fake of the KVM
+ * ioctl layer that checks what Documentation/virt/kvm/x86/intel-tdx.rst
+ * and arch/x86/kvm/vmx/tdx.c require: the order of calls, the fields
+ * passed, -E2BIG sizing, MapGPA answers, and that every failing step
+ * leaves nothing open.  No TDX hardware was involved.
+ */
+#include "tdx/td.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <linux/kvm.h>
+#include <linux/kvm_para.h>
+#include <stddef.h>
+
+#define FAKE_FD0	100
+#define MAX_FDS		64
+#define CAPS_LEAVES	5
+
+struct fake {
+	struct kvm_io io;
+	int calls, fail_at;
+	long fail_err;
+	uint64_t fail_hw;
+	bool open[MAX_FDS];
+	int next_fd, live_maps;
+	char seq[2048];			/* step names in call order */
+	int kvm_fd, vm_fd, gmem_fd;
+	bool split_irqchip, init_vm_done, finalized;
+	uint64_t hypercall_exits;
+	int vcpus, cpuid_set[8], x2apic[8];
+	uint64_t rcx[8];
+	struct kvm_cpuid_entry2 init_cpuid[16];
+	uint32_t init_nent;
+	uint64_t attributes, xfam;
+	uint64_t priv_lo[4], priv_hi[4];	/* private ranges set */
+	int nr_priv;
+	uint64_t measured_pages, image_gpa;
+	bool eintr_once;
+	int attr_calls;
+	long attr_result;		/* forced result of SET_MEMORY_ATTRIBUTES */
+	struct kvm_memory_attributes last_attr;
+	unsigned int caps_need, getcpuid_need;
+	bool e2big_caps, e2big_getcpuid;
+};
+
+static void note(struct fake *f, const char *what)
+{
+	strncat(f->seq, what, sizeof(f->seq) - strlen(f->seq) - 2);
+	strcat(f->seq, " ");
+}
+
+static int new_fd(struct fake *f)
+{
+	int fd = FAKE_FD0 + f->next_fd++;
+
+	f->open[fd - FAKE_FD0] = true;
+	return fd;
+}
+
+static bool injected(struct fake *f)
+{
+	return ++f->calls == f->fail_at;
+}
+
+static int fake_open(struct kvm_io *io)
+{
+	struct fake *f = io->priv;
+
+	note(f, "open");
+	if (injected(f))
+		return f->fail_err;
+	return f->kvm_fd = new_fd(f);
+}
+
+static const struct kvm_cpuid_entry2 caps_leaves[CAPS_LEAVES] = {
+	{ .function = 1, .eax = ~0u, .ebx = ~0u, .ecx = 0x7ffefbff, .edx = ~0u },
+	{ .function = 7, .index = 0, .ebx = ~0u, .ecx = ~0u, .edx = ~0u },
+	{ .function = 0xd, .index = 1, .eax = ~0u },
+	{ .function = 0x80000008, .eax = 0xff0000 },	/* only the GPAW is configurable */
+	{ .function = 0x40000000 },			/* the host has no such leaf */
+};
+
+/* INIT_MEM_REGION works on private GPAs only (tdx.c). */
+static bool is_private(const struct fake *f, uint64_t gpa, uint64_t size)
+{
+	int i;
+
+	for (i = 0; i < f->nr_priv; i++)
+		if (gpa >= f->priv_lo[i] && gpa + size <= f->priv_hi[i])
+			return true;
+	return false;
+}
+
+static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
+{
+	switch (cmd->id) {
+	case KVM_TDX_CAPABILITIES: {
+		struct kvm_tdx_capabilities *c = (void *)(uintptr_t)cmd->data;
+
+		note(f, "CAPABILITIES");
+		if (fd != f->vm_fd || cmd->flags)
+			return -EINVAL;
+		if (c->cpuid.nent < f->caps_need) {
+			f->e2big_caps = true;
+			return -E2BIG;	/* nent is not updated: the caller must grow */
+		}
+		c->supported_attrs = 1ull << 28 | 1ull << 30;
+		c->supported_xfam = 0x2e7;
+		c->cpuid.nent = CAPS_LEAVES;
+		memcpy(c->cpuid.entries, caps_leaves, sizeof(caps_leaves));
+		return 0;
+	}
+	case KVM_TDX_INIT_VM: {
+		struct kvm_tdx_init_vm *iv = (void *)(uintptr_t)cmd->data;
+		static const uint64_t zero[12];
+
+		note(f, "INIT_VM");
+		if (fd != f->vm_fd || cmd->flags || f->vcpus || f->init_vm_done ||
+		    memcmp(iv->reserved, zero, sizeof(zero)) || iv->cpuid.padding ||
+		    iv->cpuid.nent > 16)
+			return -EINVAL;
+		f->attributes = iv->attributes;
+		f->xfam = iv->xfam;
+		f->init_nent = iv->cpuid.nent;
+		memcpy(f->init_cpuid, iv->cpuid.entries, iv->cpuid.nent * sizeof(iv->cpuid.entries[0]));
+		f->init_vm_done = true;
+		return 0;
+	}
+	case KVM_TDX_GET_CPUID: {
+		struct kvm_cpuid2 *c = (void *)(uintptr_t)cmd->data;
+
+		note(f, "GET_CPUID");
+		if (c->nent < f->getcpuid_need) {
+			c->nent = f->getcpuid_need;	/* KVM reports what it needs */
+			f->e2big_getcpuid = true;
+			return -E2BIG;
+		}
+		c->nent = 2;
+		c->entries[0] = (struct kvm_cpuid_entry2){ .function = 0, .eax = 0xd };
+		c->entries[1] = (struct kvm_cpuid_entry2){ .function = 1, .ecx = 0x1 };
+		return 0;
+	}
+	case KVM_TDX_INIT_VCPU: {
+		int v = fd - f->vm_fd - 2;
+
+		note(f, "INIT_VCPU");
+		if (v < 0 || v >= f->vcpus || cmd->flags)
+			return -EINVAL;
+		/* tdx.c sets x2APIC mode here: CPUID must have allowed it. */
+		if (!f->cpuid_set[v] || !f->x2apic[v])
+			return -EINVAL;
+		f->rcx[v] = cmd->data;
+		return 0;
+	}
+	case KVM_TDX_INIT_MEM_REGION: {
+		struct kvm_tdx_init_mem_region *r = (void *)(uintptr_t)cmd->data;
+
+		note(f, "INIT_MEM_REGION");
+		if (f->finalized || !(cmd->flags & KVM_TDX_MEASURE_MEMORY_REGION) ||
+		    r->source_addr & 4095 || r->gpa & 4095 || !r->nr_pages ||
+		    !is_private(f, r->gpa, r->nr_pages * 4096))
+			return -EINVAL;
+		if (!f->image_gpa)
+			f->image_gpa = r->gpa;
+		if (f->eintr_once) {
+			/* A signal after one page: the range is updated, -EINTR. */
+			f->eintr_once = false;
+			r->gpa += 4096;
+			r->source_addr += 4096;
+			r->nr_pages--;
+			f->measured_pages++;
+			return -EINTR;
+		}
+		f->measured_pages += r->nr_pages;
+		r->gpa += r->nr_pages * 4096;
+		r->nr_pages = 0;
+		return 0;
+	}
+	case KVM_TDX_FINALIZE_VM:
+		note(f, "FINALIZE");
+		if (fd != f->vm_fd || cmd->data || !f->measured_pages)
+			return -EINVAL;
+		f->finalized = true;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static long fake_ioctl(struct kvm_io *io, int fd, unsigned long req, void *arg)
+{
+	struct fake *f = io->priv;
+	long r = 0;
+
+	if (fd < FAKE_FD0 || fd >= FAKE_FD0 + MAX_FDS || !f->open[fd - FAKE_FD0])
+		return -EBADF;
+	if (req == KVM_MEMORY_ENCRYPT_OP && injected(f)) {
+		struct kvm_tdx_cmd *cmd = arg;
+
+		note(f, "(fail)");
+		cmd->hw_error = f->fail_hw;
+		return f->fail_err;
+	}
+	if (req != KVM_MEMORY_ENCRYPT_OP && injected(f)) {
+		note(f, "(fail)");
+		return f->fail_err;
+	}
+	switch (req) {
+	case KVM_CHECK_EXTENSION:
+		note(f, "CHECK_EXTENSION");
+		return (uintptr_t)arg == KVM_CAP_VM_TYPES ? (1 << 0 | 1 << KVM_X86_TDX_VM) : 0;
+	case KVM_GET_VCPU_MMAP_SIZE:
+		note(f, "VCPU_MMAP_SIZE");
+		return 3 * 4096;
+	case KVM_CREATE_VM:
+		note(f, "CREATE_VM");
+		if ((uintptr_t)arg != KVM_X86_TDX_VM || fd != f->kvm_fd)
+			return -EINVAL;
+		return f->vm_fd = new_fd(f);
+	case KVM_ENABLE_CAP: {
+		struct kvm_enable_cap *c = arg;
+
+		note(f, "ENABLE_CAP");
+		if (c->cap == KVM_CAP_SPLIT_IRQCHIP && c->args[0] == 24 && !f->vcpus)
+			f->split_irqchip = true;
+		else if (c->cap == KVM_CAP_EXIT_HYPERCALL)
+			f->hypercall_exits = c->args[0];
+		else
+			return -EINVAL;
+		return 0;
+	}
+	case KVM_GET_SUPPORTED_CPUID: {
+		struct kvm_cpuid2 *c = arg;
+
+		note(f, "SUPPORTED_CPUID");
+		if (fd != f->kvm_fd)
+			return -EINVAL;
+		c->nent = 4;
+		c->entries[0] = (struct kvm_cpuid_entry2){ .function = 1, .eax = 0x806f8,
+			.ecx = 0xfffaf3ff, .edx = 0xbfebfbff };
+		c->entries[1] = (struct kvm_cpuid_entry2){ .function = 7, .index = 0,
+			.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+			.ebx = 0xf3bfa7eb | 1u << 4 | 1u << 11, .ecx = 0x1bc05fee | 1u << 5 };
+		c->entries[2] = (struct kvm_cpuid_entry2){ .function = 0xd, .index = 1,
+			.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 0x1f };
+		c->entries[3] = (struct kvm_cpuid_entry2){ .function = 0x80000008, .eax = 0x3934 };
+		return 0;
+	}
+	case KVM_CREATE_GUEST_MEMFD: {
+		struct kvm_create_guest_memfd *g = arg;
+
+		note(f, "CREATE_GUEST_MEMFD");
+		if (!f->init_vm_done || !g->size || g->flags)
+			return -EINVAL;
+		return f->gmem_fd = new_fd(f);
+	}
+	case KVM_SET_USER_MEMORY_REGION2: {
+		struct kvm_userspace_memory_region2 *m = arg;
+
+		note(f, "SET_USER_MEMORY_REGION2");
+		if (!(m->flags & KVM_MEM_GUEST_MEMFD) || (int)m->guest_memfd != f->gmem_fd ||
+		    !m->userspace_addr)
+			return -EINVAL;
+		return 0;
+	}
+	case KVM_SET_MEMORY_ATTRIBUTES: {
+		struct kvm_memory_attributes *a = arg;
+
+		note(f, "SET_MEMORY_ATTRIBUTES");
+		f->attr_calls++;
+		f->last_attr = *a;
+		if (f->attr_result)
+			return f->attr_result;
+		if (a->attributes == KVM_MEMORY_ATTRIBUTE_PRIVATE && f->nr_priv < 4 && !f->vcpus) {
+			f->priv_lo[f->nr_priv] = a->address;
+			f->priv_hi[f->nr_priv++] = a->address + a->size;
+		}
+		return 0;
+	}
+	case KVM_CREATE_VCPU:
+		note(f, "CREATE_VCPU");
+		/* tdx_vcpu_create(): after INIT_VM, with a split irqchip. */
+		if (!f->init_vm_done || !f->split_irqchip || (uintptr_t)arg != (uintptr_t)f->vcpus)
+			return -EINVAL;
+		f->vcpus++;
+		r = new_fd(f);
+		return r;
+	case KVM_SET_CPUID2: {
+		struct kvm_cpuid2 *c = arg;
+		int v = fd - f->vm_fd - 2;
+		uint32_t i;
+
+		note(f, "SET_CPUID2");
+		if (v < 0 || v >= f->vcpus)
+			return -EINVAL;
+		f->cpuid_set[v] = 1;
+		for (i = 0; i < c->nent; i++)
+			if (c->entries[i].function == 1)
+				f->x2apic[v] = !!(c->entries[i].ecx & (1u << 21));
+		return 0;
+	}
+	case KVM_MEMORY_ENCRYPT_OP:
+		return do_tdx(f, fd, arg);
+	}
+	return -ENOTTY;
+}
+
+static void *fake_mmap(struct kvm_io *io, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct fake *f = io->priv;
+	void *p;
+
+	if (injected(f)) {
+		errno = -f->fail_err;
+		return NULL;
+	}
+	p = aligned_alloc(4096, (len + 4095) & ~4095ul);
+	if (p) {
+		memset(p, 0, len);
+		f->live_maps++;
+	}
+	return p;
+}
+
+static int fake_munmap(struct kvm_io *io, void *addr, size_t len)
+{
+	struct fake *f = io->priv;
+
+	free(addr);
+	f->live_maps--;
+	return 0;
+}
+
+static int fake_close(struct kvm_io *io, int fd)
+{
+	struct fake *f = io->priv;
+
+	if (fd < FAKE_FD0 || fd >= FAKE_FD0 + MAX_FDS || !f->open[fd - FAKE_FD0])
+		return -EBADF;
+	f->open[fd - FAKE_FD0] = false;
+	return 0;
+}
+
+static void fake_init(struct fake *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->io = (struct kvm_io){ fake_open, fake_ioctl, fake_mmap, fake_munmap, fake_close, f };
+	f->kvm_fd = f->vm_fd = f->gmem_fd = -1;
+	f->fail_at = -1;
+	f->caps_need = 100;	/* more than the first buffer: -E2BIG first */
+	f->getcpuid_need = 80;
+}
+
+static int open_fds(const struct fake *f)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_FDS; i++)
+		n += f->open[i];
+	return n;
+}
+
+static uint8_t image[3 * 4096];
+
+static const struct td_config base_cfg = {
+	.nr_vcpus = 2,
+	.gpaw = 48,
+	.attributes = 1ull << 28,
+	.xfam = 0x3,
+	.regions = { { 0x0, 64ull << 20 }, { 0x100000000ull - (1 << 20), 1 << 20 } },
+	.nr_regions = 2,
+	.image = image,
+	.image_size = sizeof(image),
+	.image_gpa = 0x100000000ull - sizeof(image),
+	.vcpu_rcx = 0x10000,
+};
+
+static const struct kvm_cpuid_entry2 *init_leaf(const struct fake *f, uint32_t fn)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->init_nent; i++)
+		if (f->init_cpuid[i].function == fn)
+			return &f->init_cpuid[i];
+	return NULL;
+}
+
+int main(void)
+{
+	struct td_config cfg = base_cfg;
+	const struct kvm_cpuid_entry2 *e;
+	struct fake f;
+	struct td td;
+	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
+
+	tap_plan(30);
+
+	/* The whole life cycle. */
+	fake_init(&f);
+	f.eintr_once = true;
+	r = td_create(&td, &f.io, &cfg);
+	if (!tap_ok(r == 0, "a TD is created up to FINALIZE (%s)", r ? td.err : "ok")) {
+		printf("Bail out! the life cycle itself fails\n");
+		return 1;
+	}
+	calls = f.calls;	/* what td_create alone made */
+	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM ENABLE_CAP ENABLE_CAP "
+			     "CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq,
+	       "VM, split irqchip and hypercall exits, capabilities (-E2BIG then again), INIT_VM: in order");
+	tap_ok(strstr(f.seq, "INIT_VM CREATE_GUEST_MEMFD SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES "
+			     "SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES CREATE_VCPU") != NULL,
+	       "private memory on one guest_memfd, a slot per region, before the vCPUs");
+	tap_ok(strstr(f.seq, "CREATE_VCPU GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU CREATE_VCPU "
+			     "GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU INIT_MEM_REGION INIT_MEM_REGION "
+			     "FINALIZE ") != NULL,
+	       "per vCPU: GET_CPUID (-E2BIG then again), SET_CPUID2, INIT_VCPU; then the image, FINALIZE");
+	tap_ok(f.e2big_caps && f.e2big_getcpuid, "both -E2BIG paths were taken and recovered from");
+	tap_ok(f.split_irqchip, "KVM_CAP_SPLIT_IRQCHIP with 24 pins before any vCPU");
+	tap_is_int(f.hypercall_exits, 1ull << 12, "KVM_CAP_EXIT_HYPERCALL asks for KVM_HC_MAP_GPA_RANGE only");
+	tap_ok(f.x2apic[0] && f.x2apic[1], "SET_CPUID2 allows x2APIC before INIT_VCPU on every vCPU");
+	tap_ok(f.rcx[0] == 0x10000 && f.rcx[1] == 0x10000, "INIT_VCPU passes the configured initial RCX");
+	tap_is_int(f.measured_pages, 3, "the 3-page image is added and measured once, resumed after -EINTR");
+	tap_is_int(f.image_gpa, 0x100000000ull - sizeof(image), "...at the image GPA, below 4 GiB");
+	tap_ok(f.attributes == 1ull << 28 && f.xfam == 0x3, "attributes and XFAM are passed as asked");
+
+	/* CPUID: only the configurable leaves, masked, with the GPAW. */
+	tap_is_int(f.init_nent, 4, "INIT_VM CPUID: the 4 configurable leaves the host has (0x40000000 dropped)");
+	e = init_leaf(&f, 7);
+	tap_ok(e && !(e->ebx & (1u << 4 | 1u << 11)) && !(e->ecx & (1u << 5)) && e->flags,
+	       "leaf 7: TSX (HLE, RTM) and WAITPKG cleared, index kept significant");
+	e = init_leaf(&f, 1);
+	tap_ok(e && e->ecx == (0xfffaf3ffu & 0x7ffefbffu), "leaf 1: host value masked by the configurable bits");
+	e = init_leaf(&f, 0x80000008);
+	tap_ok(e && ((e->eax >> 16) & 0xff) == 48 && !(e->eax & 0xffff),
+	       "0x80000008: GPAW 48 in EAX[23:16], other bits masked");
+	tap_ok(td.shared_bit == 1ull << 47, "GPAW 48 puts the shared bit at 47");
+
+	/* MapGPA exits. */
+	td.run[1]->exit_reason = KVM_EXIT_HYPERCALL;
+	td.run[1]->hypercall.nr = KVM_HC_MAP_GPA_RANGE;
+	td.run[1]->hypercall.args[0] = 0x200000;
+	td.run[1]->hypercall.args[1] = 512;
+	td.run[1]->hypercall.args[2] = 0;		/* to shared */
+	td.run[1]->hypercall.ret = 12345;
+	n = f.attr_calls;
+	tap_ok(!td_handle_map_gpa(&td, 1) && td.run[1]->hypercall.ret == 0 && f.attr_calls == n + 1 &&
+	       f.last_attr.address == 0x200000 && f.last_attr.size == 2 << 20 && !f.last_attr.attributes,
+	       "MapGPA to shared: attributes cleared on the 2 MiB, hypercall.ret 0");
+	td.run[1]->hypercall.args[2] = 1 << 4;		/* back to private */
+	tap_ok(!td_handle_map_gpa(&td, 1) && td.run[1]->hypercall.ret == 0 &&
+	       f.last_attr.attributes == KVM_MEMORY_ATTRIBUTE_PRIVATE,
+	       "MapGPA to private: the private attribute set again");
+	f.attr_result = -EAGAIN;
+	tap_ok(!td_handle_map_gpa(&td, 1) && td.run[1]->hypercall.ret == EAGAIN,
+	       "an -EAGAIN from the attributes becomes hypercall.ret EAGAIN (the guest retries)");
+	f.attr_result = 0;
+	n = f.attr_calls;
+	td.run[1]->hypercall.args[0] = 0x40000000;	/* outside every region */
+	tap_ok(!td_handle_map_gpa(&td, 1) && td.run[1]->hypercall.ret == EINVAL && f.attr_calls == n,
+	       "a range outside the TD's memory: EINVAL, no attributes touched");
+	td.run[1]->exit_reason = KVM_EXIT_IO;
+	tap_ok(td_handle_map_gpa(&td, 1) == -EINVAL, "other exits are not MapGPA");
+
+	td_destroy(&td);
+	tap_ok(!open_fds(&f) && !f.live_maps, "destroy closes every fd and unmaps everything");
+
+	/* Every step failing in turn: one line naming it, nothing left open. */
+	for (n = 1; n <= calls; n++) {
+		fake_init(&f);
+		f.eintr_once = true;	/* the same calls as the run counted above */
+		f.fail_at = n;
+		f.fail_err = -EIO;
+		r = td_create(&td, &f.io, &cfg);
+		if (open_fds(&f) || f.live_maps)
+			bad_leaks++;
+		if (!r || !td.err[0] || strchr(td.err, '\n')) {
+			printf("# call %d failing: r %d, '%s'\n", n, r, td.err);
+			bad_msgs++;
+		}
+		if (!r)
+			td_destroy(&td);
+	}
+	tap_ok(!bad_leaks, "each of the %d calls failing leaves no fd or mapping behind (%d did)", calls, bad_leaks);
+	tap_ok(!bad_msgs, "each failure returns an error and one line naming the step (%d did not)", bad_msgs);
+
+	/* A SEAMCALL error comes back in hw_error and is reported. */
+	fake_init(&f);
+	f.fail_at = 10;		/* INIT_VM: after open, 3 checks/creates, 2 caps, 2 capability calls, cpuid */
+	f.fail_err = -EIO;
+	f.fail_hw = 0xC0000B0000000000ull;
+	r = td_create(&td, &f.io, &cfg);
+	tap_ok(r == -EIO && strstr(td.err, "KVM_TDX_INIT_VM") && strstr(td.err, "0xc0000b0000000000"),
+	       "INIT_VM failing with TDX_EPT_WALK_FAILED names the step and the status (%s)", td.err);
+
+	/* Configuration the TDX module would refuse is refused before INIT_VM. */
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.attributes = 1ull << 2;
+	r = td_create(&td, &f.io, &cfg);
+	tap_ok(r == -EINVAL && strstr(td.err, "attributes") && !strstr(f.seq, "INIT_VM") && !open_fds(&f),
+	       "unsupported TD attributes: refused before INIT_VM, nothing open");
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.gpaw = 52;
+	r = td_create(&td, &f.io, &cfg);
+	e = init_leaf(&f, 0x80000008);
+	tap_ok(!r && e && ((e->eax >> 16) & 0xff) == 52 && td.shared_bit == 1ull << 51,
+	       "GPAW 52 is passed and puts the shared bit at 51");
+	td_destroy(&td);
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.gpaw = 50;
+	tap_ok(td_create(&td, &f.io, &cfg) == -EINVAL && !open_fds(&f), "GPAW 50 is refused");
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.image_gpa = 0x200000000ull;
+	tap_ok(td_create(&td, &f.io, &cfg) == -EINVAL && strstr(td.err, "boot image") && !open_fds(&f) &&
+	       !f.live_maps, "an image outside the private regions is refused, nothing left");
+	return tap_done();
+}
