@@ -93,7 +93,7 @@ unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)
 	prove tests/cli/*.t
 
-integration-test: $(BUILD)/septbench
+integration-test: all
 	prove --timer tests/integration/*.t
 
 test:
