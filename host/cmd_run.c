@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -342,8 +343,14 @@ static int write_meta(struct run_cmd *rc, const char *status)
 
 	json_object_set_new(rc->meta, "status", json_string(status));
 	if (strcmp(status, "running")) {
+		struct rusage ru;
+
 		utc_now(now, sizeof(now));
 		json_object_set_new(rc->meta, "finished", json_string(now));
+		/* The driver's peak footprint, guest memory included. */
+		if (!getrusage(RUSAGE_SELF, &ru))
+			json_object_set_new(rc->meta, "driver_max_rss_bytes",
+					    json_integer((json_int_t)ru.ru_maxrss * 1024));
 	}
 	snprintf(path, sizeof(path), "%s/meta.json", rc->dir);
 	r = json_write_atomic(path, rc->meta);

@@ -8,7 +8,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 39
+plan 43
 work=$(mktemp -d "$TOP/.run-scenarios.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -48,6 +48,12 @@ for k in old new; do
 	v=$(ph "$s/fault-4k.json" fault .stats.vcpu.pf_fixed)
 	[ "${v:-0}" -ge 4096 ] 2>/dev/null
 	ok $? "$k: fault-4k: pf_fixed >= 4096 (got $v)"
+	v=$(ph "$s/fault-4k.json" fault '.stats.vcpu.exits - .stats.vcpu.pf_taken - .stats.vcpu.irq_exits')
+	[ "${v:-99}" -le 2 ] 2>/dev/null
+	ok $? "$k: fault-4k: no exits but the faults, host interrupts and the 2 ucalls around the loop (got $v)"
+	v=$(jq '.driver_max_rss_bytes - 16 * 1048576' "$s/meta.json" 2>/dev/null)
+	[ "${v:-999999999}" -lt $((32 * 1048576 + 16 * 1048576 / 1000)) ] 2>/dev/null
+	ok $? "$k: the driver's own memory stays under 32 MiB + 0.1% of guest memory (got $((${v:-0} >> 10)) KiB)"
 	is "$(ph "$s/fault-2m.json" fault .stats.vm.pages_2m)" 8 "$k: fault-2m over 8 ranges: pages_2m +8"
 	is "$(ph "$s/split.json" split '"\(.stats.vm.pages_2m) \(.stats.vm.pages_4k)"')" "-8 4096" \
 		"$k: split of 8 2M mappings: pages_2m -8, pages_4k +4096"
