@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "env.h"
 #include "interrupt.h"
+#include "kvm/dirty_log.h"
 #include "kvm/vm.h"
 #include "knob.h"
 #include "util.h"
@@ -237,34 +238,48 @@ static enum engine_status prefault_phase(struct rep *r, bool bare)
 	return host_end(r, "prefault", t0, (end - start) / step);
 }
 
-/* Enable dirty logging on 2M mappings, eager or lazy; time the split. */
+/*
+ * 2M mappings in place, then dirty logging, three ways:
+ *   eager: without manual protection, enabling logging splits them right
+ *          there (kvm.eager_page_split=Y): that ioctl is the split;
+ *   clear: manual protection, initially all dirty: enabling logging leaves
+ *          them alone and KVM_CLEAR_DIRTY_LOG splits them (eager on), as
+ *          QEMU's migration does;
+ *   lazy:  the same with eager splitting off: the clear only
+ *          write-protects, and the guest's writes split on fault.
+ */
 static enum engine_status split_phase(struct rep *r)
 {
 	uint64_t ranges = r->s->mem_bytes / SZ_2M, t0;
+	enum split_mode mode = r->s->split;
 	enum engine_status st;
 	int err;
 
-	bool eager = r->s->split == SPLIT_EAGER;
-
-	/*
-	 * Without manual dirty-log protection, enabling logging splits the 2M
-	 * mappings right there when eager splitting is on (the timed phase);
-	 * with it off, logging write-protects them and every guest write then
-	 * faults and maps 4K (the guest phase below is the timed one).
-	 */
-	err = knob_set(EAGER_SPLIT_PARAM, eager ? "Y" : "N");
+	err = knob_set(EAGER_SPLIT_PARAM, mode == SPLIT_LAZY ? "N" : "Y");
 	if (err) {
 		snprintf(r->why, r->why_size, "setting %s: %s", EAGER_SPLIT_PARAM, strerror(-err));
 		return ENGINE_UNSUPPORTED;
 	}
+	if (mode != SPLIT_EAGER && (err = vm_dirty_log_manual(r->vm)))
+		return fail_kvm(r, err, "manual dirty-log protection");
 	st = host_begin(r, &t0);
 	if (st)
 		return st;
 	err = vm_set_mem_flags(r->vm, KVM_MEM_LOG_DIRTY_PAGES);
 	if (err)
 		return fail_kvm(r, err, "enabling dirty logging");
-	st = host_end(r, eager ? "split" : "log-enable", t0, ranges);
-	if (st || eager)
+	st = host_end(r, mode == SPLIT_EAGER ? "split" : "log-enable", t0, ranges);
+	if (st || mode == SPLIT_EAGER)
+		return st;
+
+	st = host_begin(r, &t0);
+	if (st)
+		return st;
+	err = vm_dirty_log_clear_all(r->vm);
+	if (err)
+		return fail_kvm(r, err, "clearing the dirty log");
+	st = host_end(r, mode == SPLIT_CLEAR ? "split" : "clear", t0, ranges);
+	if (st || mode == SPLIT_CLEAR)
 		return st;
 	return guest_phase(r, "split", PATTERN_SEQ, 100);
 }
@@ -408,7 +423,7 @@ static const char *timed_phase_name(const struct scenario *s)
 
 static const char *unit_name(const struct scenario *s)
 {
-	if (s->kind == KIND_SPLIT && s->split == SPLIT_EAGER)
+	if (s->kind == KIND_SPLIT && s->split != SPLIT_LAZY)
 		return "range";
 	if (s->pattern == PATTERN_HUGE && s->kind != KIND_SPLIT)
 		return "range";

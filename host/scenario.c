@@ -25,7 +25,7 @@ static const char *const zap_names[] = {
 	[ZAP_MEMSLOT] = "memslot", [ZAP_CONVERT] = "convert",
 };
 static const char *const split_names[] = {
-	[SPLIT_EAGER] = "eager", [SPLIT_LAZY] = "lazy",
+	[SPLIT_EAGER] = "eager", [SPLIT_LAZY] = "lazy", [SPLIT_CLEAR] = "clear",
 };
 static const char *const vm_type_names[] = {
 	[VMT_AUTO] = "auto", [VMT_DEFAULT] = "default",

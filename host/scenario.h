@@ -35,6 +35,7 @@ enum pattern {
 enum split_mode {
 	SPLIT_EAGER,		/* enabling dirty logging splits eagerly */
 	SPLIT_LAZY,		/* write faults split, after KVM_CLEAR_DIRTY_LOG */
+	SPLIT_CLEAR,		/* KVM_CLEAR_DIRTY_LOG splits eagerly */
 };
 
 enum zap_cause {

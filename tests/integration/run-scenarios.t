@@ -8,7 +8,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 43
+plan 45
 work=$(mktemp -d "$TOP/.run-scenarios.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -57,6 +57,8 @@ for k in old new; do
 	is "$(ph "$s/fault-2m.json" fault .stats.vm.pages_2m)" 8 "$k: fault-2m over 8 ranges: pages_2m +8"
 	is "$(ph "$s/split.json" split '"\(.stats.vm.pages_2m) \(.stats.vm.pages_4k)"')" "-8 4096" \
 		"$k: split of 8 2M mappings: pages_2m -8, pages_4k +4096"
+	is "$(ph "$s/split-clear.json" split '"\(.stats.vm.pages_2m) \(.stats.vm.pages_4k)"')" "-8 4096" \
+		"$k: split-clear: KVM_CLEAR_DIRTY_LOG splits the 8 ranges"
 	is "$(ph "$s/zap-dontneed.json" zap .stats.vm.pages_4k)" -4096 "$k: zap of 4096 4K mappings: pages_4k -4096"
 	is "$(jq -r .status "$s/zap-convert.json" 2>/dev/null)" unsupported "$k: zap-convert recorded as unsupported"
 	jq -e '.reason | length > 10' "$s/zap-convert.json" >/dev/null 2>&1

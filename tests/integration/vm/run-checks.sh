@@ -9,7 +9,7 @@ mkdir -p "$out"
 # 2M scenarios need a hugetlb pool in the VM's kernel.
 echo 40 >/proc/sys/vm/nr_hugepages
 
-"$sb" run --scenario fault-4k --scenario fault-2m --scenario split --scenario zap-dontneed \
+"$sb" run --scenario fault-4k --scenario fault-2m --scenario split --scenario split-clear --scenario zap-dontneed \
 	--scenario zap-convert --mem 16M --reps 1 --quiet --out "$out/suite" >"$out/suite.log" 2>&1
 echo $? >"$out/suite.rc"
 
