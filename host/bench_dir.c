@@ -55,7 +55,8 @@ bool scenario_by_name(struct scenario *s, const char *name, char *err, size_t er
 {
 	char path[PATH_MAX + 80];
 
-	if (!name_ok(name)) {
+	/* bench/hooks.conf lists the functions to probe, not a scenario. */
+	if (!name_ok(name) || !strcmp(name, "hooks")) {
 		snprintf(err, err_size, "bad scenario name '%s'", name);
 		return false;
 	}
@@ -144,7 +145,8 @@ int scenario_foreach(void (*fn)(const struct scenario *s, void *data), void *dat
 		return -errno;
 	while ((de = readdir(d)) && n < ARRAY_SIZE(names)) {
 		len = strlen(de->d_name);
-		if (len > 5 && !strcmp(de->d_name + len - 5, ".conf"))
+		if (len > 5 && !strcmp(de->d_name + len - 5, ".conf") &&
+		    strcmp(de->d_name, "hooks.conf"))
 			names[n++] = strndup(de->d_name, len - 5);
 	}
 	closedir(d);

@@ -5,12 +5,14 @@
  */
 #include "bench_dir.h"
 #include "commands.h"
+#include "counters.h"
 #include "engine.h"
 #include "env.h"
 #include "interrupt.h"
 #include "kvm_types.h"
 #include "results.h"
 #include "run_summary.h"
+#include "tracefs.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,6 +28,7 @@
 
 #define MAX_SCENARIOS 64
 #define MAX_OVERRIDES 32
+#define MAX_EVENTS 64
 
 struct run_cmd {
 	struct scenario scn[MAX_SCENARIOS];
@@ -40,7 +43,12 @@ struct run_cmd {
 	size_t nr_overrides;
 	const char *cpus, *node, *out, *label, *vm_type;
 	unsigned int timeout_s;
-	bool quiet;
+	bool quiet, no_counters;
+	const char *events;
+	struct pevent extra[MAX_EVENTS];
+	int nr_extra;
+	struct counter_events cevents, tpevents;
+	char hooks_conf[PATH_MAX];
 	struct run_opts opts;
 	json_t *env, *meta;
 	char dir[PATH_MAX];
@@ -66,6 +74,9 @@ static void run_usage(FILE *out)
 		"  --out DIR           results parent folder (default results)\n"
 		"  --label L           appended to the run id\n"
 		"  --timeout S         give up on a guest phase after S seconds (default 600)\n"
+		"  --events LIST       count these perf events too (perf names, system:tracepoint, rNNNN)\n"
+		"  --no-counters       no perf counters or tracepoint counts\n"
+		"  --attribute         add the hook attribution pass (bench/hooks.conf)\n"
 		"  --quiet             no progress line\n");
 }
 
@@ -91,7 +102,8 @@ static int add_override(struct run_cmd *rc, const char *key, const char *value)
 static int parse_args(struct run_cmd *rc, int argc, char **argv)
 {
 	enum { O_MEM = 256, O_VCPUS, O_REPS, O_VMTYPE, O_BACKING, O_PATTERN, O_ACCESS,
-	       O_POPULATE, O_SET, O_CPUS, O_NODE, O_OUT, O_LABEL, O_TIMEOUT, O_QUIET };
+	       O_POPULATE, O_SET, O_CPUS, O_NODE, O_OUT, O_LABEL, O_TIMEOUT, O_QUIET,
+	       O_EVENTS, O_NO_COUNTERS, O_ATTRIBUTE };
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
 		{ "suite", required_argument, NULL, 'S' },
@@ -110,6 +122,9 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		{ "label", required_argument, NULL, O_LABEL },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "events", required_argument, NULL, O_EVENTS },
+		{ "no-counters", no_argument, NULL, O_NO_COUNTERS },
+		{ "attribute", no_argument, NULL, O_ATTRIBUTE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,6 +176,15 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		case O_QUIET:
 			rc->quiet = true;
 			break;
+		case O_EVENTS:
+			rc->events = optarg;
+			break;
+		case O_NO_COUNTERS:
+			rc->no_counters = true;
+			break;
+		case O_ATTRIBUTE:
+			rc->opts.attribute = true;
+			break;
 		case 'h':
 			run_usage(stdout);
 			return -1;
@@ -179,7 +203,83 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		return usage_error("%s", "nothing to run: give --scenario NAME or --suite FILE");
 	if (rc->nr_names && rc->suite)
 		return usage_error("%s", "give --scenario or --suite, not both");
+	if (rc->events && rc->no_counters)
+		return usage_error("%s", "give --events or --no-counters, not both");
 	return 0;
+}
+
+static const char *tracefs_mount(const struct run_cmd *rc)
+{
+	return json_string_value(json_object_get(json_object_get(rc->env, "tracing"), "mount")) ?: "";
+}
+
+/*
+ * --events: every name must parse, and a tracepoint must exist on this
+ * kernel; else bad input, before any VM exists.  Hardware events are not
+ * tried here: one the PMU lacks is recorded as unsupported.
+ */
+static int setup_events(struct run_cmd *rc)
+{
+	char err[256];
+	json_t *names, *tps;
+	int i;
+
+	if (rc->no_counters) {
+		json_object_set_new(rc->meta, "counters", json_pack("{s:b}", "enabled", 0));
+		return 0;
+	}
+	if (rc->events) {
+		rc->nr_extra = pevent_parse_list(rc->events, rc->extra, MAX_EVENTS, err, sizeof(err));
+		if (rc->nr_extra < 0)
+			return usage_error("--events: %s", err);
+		for (i = 0; i < rc->nr_extra; i++) {
+			if (rc->extra[i].kind == PEV_TRACEPOINT &&
+			    pevent_tp_resolve(&rc->extra[i], tracefs_mount(rc)))
+				return usage_error("--events: no tracepoint '%s' on this kernel", rc->extra[i].name);
+		}
+	}
+	if (counter_events_init(&rc->cevents, true, false, rc->extra, rc->nr_extra, tracefs_mount(rc)) ||
+	    counter_events_init(&rc->tpevents, true, true, rc->extra, rc->nr_extra, tracefs_mount(rc))) {
+		err_msg("run: out of memory");
+		return EXIT_FAIL;
+	}
+	rc->opts.events = &rc->cevents;
+	rc->opts.tp_events = &rc->tpevents;
+	names = json_array();
+	for (i = 0; i < rc->cevents.nr; i++)
+		json_array_append_new(names, json_string(rc->cevents.ev[i].name));
+	tps = json_array();
+	for (i = 0; i < rc->tpevents.nr; i++)
+		json_array_append_new(tps, json_string(rc->tpevents.ev[i].name));
+	json_object_set_new(rc->meta, "counters", json_pack("{s:b, s:o, s:o}", "enabled", 1, "events",
+							    names, "tracepoints", tps));
+	return 0;
+}
+
+static void report_stale(pid_t pid, int err)
+{
+	if (err)
+		err_msg("run: cannot remove the tracing state left by septbench pid %d: %s", (int)pid,
+			strerror(-err));
+	else
+		err_msg("run: removed the tracing state left by septbench pid %d (no longer running)",
+			(int)pid);
+}
+
+/* Tracing: stale state of killed runs goes first; where hooks.conf is. */
+static void setup_tracing(struct run_cmd *rc)
+{
+	const char *mount = tracefs_mount(rc);
+	char path[PATH_MAX];
+
+	rc->opts.tracefs = mount;
+	snprintf(rc->hooks_conf, sizeof(rc->hooks_conf), "%s/hooks.conf", bench_dir());
+	rc->opts.hooks_conf = rc->hooks_conf;
+	rc->opts.hook_variant = json_string_value(json_object_get(json_object_get(rc->env, "hooks"),
+								  "variant")) ?: "unknown";
+	snprintf(path, sizeof(path), "%s/instances", mount);
+	if (*mount && !access(path, W_OK))
+		tfs_remove_stale(mount, report_stale);
 }
 
 /* Resolve one scenario: its file, the suite's overrides, then ours. */
@@ -361,7 +461,7 @@ static int write_meta(struct run_cmd *rc, const char *status)
 
 static json_t *scenario_params(const struct scenario *s, const struct run_opts *o)
 {
-	return json_pack("{s:I, s:i, s:s, s:I, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:I, s:s}",
+	return json_pack("{s:I, s:i, s:s, s:I, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:b}",
 			 "mem_bytes", (json_int_t)s->mem_bytes, "vcpus", s->vcpus,
 			 "backing", backing_name(s->backing),
 			 "page_size", (json_int_t)backing_page_size(s->backing),
@@ -371,7 +471,8 @@ static json_t *scenario_params(const struct scenario *s, const struct run_opts *
 			 "populate", s->populate == POPULATE_HOST ? "host" : "none",
 			 "split", split_name(s->split), "zap", zap_name(s->zap),
 			 "cycles", s->cycles, "seed", (json_int_t)s->seed,
-			 "vm_type", o->vm_type_name ? o->vm_type_name : "?");
+			 "vm_type", o->vm_type_name ? o->vm_type_name : "?",
+			 "attribute", s->attribute || o->attribute);
 }
 
 static int write_scenario(struct run_cmd *rc, size_t i)
@@ -480,9 +581,12 @@ int cmd_run(int argc, char **argv)
 	rc->meta = json_object();
 	r = check_host_memory(rc);
 	if (!r)
+		r = setup_events(rc);
+	if (!r)
 		r = resolve_vm_type(rc);
 	if (r)
 		goto out_json;
+	setup_tracing(rc);
 
 	/* What the host cannot run is known before a folder exists. */
 	for (i = 0; i < rc->nr; i++) {
@@ -548,6 +652,8 @@ out_json:
 		json_decref(rc->scn_json[i]);
 	json_decref(rc->meta);
 	json_decref(rc->env);
+	counter_events_free(&rc->cevents);
+	counter_events_free(&rc->tpevents);
 out_free:
 	free(rc);
 	return r < 0 ? EXIT_OK : r;

@@ -4,6 +4,7 @@
  * measures first-touch work; only the scenario's timed phase is "the"
  * figure, the others are recorded alongside.
  */
+#include "attribute.h"
 #include "engine.h"
 #include "env.h"
 #include "interrupt.h"
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define SZ_2M (2ull << 20)
@@ -35,6 +37,11 @@ struct rep {
 	uint64_t *snap_before, *snap_after;
 	char *why;
 	size_t why_size;
+	/* Instrumentation of the phase under way. */
+	struct counters *ctr;
+	struct attribution *attr;	/* the attribution repetition only */
+	char (*labels)[16];		/* "driver", "vcpu0" ... */
+	pid_t *tids;
 };
 
 static enum engine_status fail_kvm(struct rep *r, int err, const char *step)
@@ -60,6 +67,59 @@ static json_t *stats_json(const struct vm_phase_result *res)
 		json_object_set_new(res->stats[i].vcpu ? vcpu : vm, res->stats[i].name,
 				    json_integer(res->stats[i].delta));
 	return json_pack("{s:o, s:o}", "vm", vm, "vcpu", vcpu);
+}
+
+/*
+ * Instrumentation around a phase: hook histograms are snapshot first and
+ * counters enabled last, so neither's set-up is counted or timed.  @vm
+ * given: its vCPU threads are counted too (they wait at the barrier).
+ */
+static void instr_begin(struct rep *r, const struct vm *vm)
+{
+	const char *labels[1 + 1024];
+	unsigned int n = 0, i;
+
+	if (r->attr)
+		attribution_phase_begin(r->attr);
+	if (!r->o->events || !r->labels)
+		return;
+	r->tids[n] = syscall(SYS_gettid);
+	labels[n++] = r->labels[0];
+	for (i = 0; vm && i < vm->nr_vcpus && n < ARRAY_SIZE(labels); i++) {
+		r->tids[n] = vm->vcpus[i].tid;
+		labels[n++] = r->labels[1 + i];
+	}
+	r->ctr = counters_open(r->o->events, r->tids, labels, n);
+	counters_enable(r->ctr);
+}
+
+static void instr_stop(struct rep *r)
+{
+	counters_disable(r->ctr);
+}
+
+static void instr_record(struct rep *r, json_t *ph)
+{
+	counters_finish(r->ctr, ph);
+	r->ctr = NULL;
+	if (r->attr)
+		attribution_phase_end(r->attr, ph);
+}
+
+static void instr_abort(struct rep *r)
+{
+	counters_close(r->ctr);
+	r->ctr = NULL;
+}
+
+static void on_release(struct vm *vm)
+{
+	instr_begin(vm->hook_ctx, vm);
+}
+
+static void on_finish(struct vm *vm)
+{
+	instr_stop(vm->hook_ctx);
 }
 
 /* Append a phase record; @res may be NULL for phases without stats. */
@@ -103,6 +163,16 @@ static enum engine_status make_vm(struct rep *r)
 	if (err)
 		return fail_kvm(r, err, "creating the VM");
 	r->vm->should_stop = interrupted;
+	r->vm->on_release = on_release;
+	r->vm->on_finish = on_finish;
+	r->vm->hook_ctx = r;
+	r->labels = calloc(1 + s->vcpus, sizeof(*r->labels));
+	r->tids = calloc(1 + s->vcpus, sizeof(*r->tids));
+	if (!r->labels || !r->tids)
+		return fail_errno(r, "counter buffers");
+	snprintf(r->labels[0], sizeof(r->labels[0]), "driver");
+	for (unsigned int i = 0; i < s->vcpus; i++)
+		snprintf(r->labels[1 + i], sizeof(r->labels[0]), "vcpu%u", i);
 	if (r->o->place.node >= 0 &&
 	    (err = placement_bind_memory(&r->o->place, r->vm->mem.map, r->vm->mem.map_size))) {
 		snprintf(r->why, r->why_size, "binding guest memory to node %d: %s",
@@ -148,10 +218,18 @@ static enum engine_status guest_phase(struct rep *r, const char *name, enum patt
 	int err;
 
 	err = vm_run_phase(r->vm, &ph, &res);
-	if (err)
+	if (err) {
+		instr_abort(r);
 		return fail_kvm(r, err, name);
-	add_phase(r, name, res.wall_ns, res.pages, &res);
+	}
+	instr_record(r, add_phase(r, name, res.wall_ns, res.pages, &res));
 	vm_phase_result_free(&res);
+	/* For the tests: an error while the probes are in place. */
+	if (r->attr && getenv("SEPTBENCH_INJECT_ERROR") &&
+	    !strcmp(getenv("SEPTBENCH_INJECT_ERROR"), "attribution")) {
+		snprintf(r->why, r->why_size, "%s: error injected by SEPTBENCH_INJECT_ERROR", name);
+		return ENGINE_ERROR;
+	}
 	return ENGINE_OK;
 }
 
@@ -162,6 +240,7 @@ static enum engine_status host_begin(struct rep *r, uint64_t *t0)
 
 	if (err)
 		return fail_kvm(r, err, "reading KVM stats");
+	instr_begin(r, NULL);
 	*t0 = vm_now_ns();
 	return ENGINE_OK;
 }
@@ -172,12 +251,13 @@ static enum engine_status host_end(struct rep *r, const char *name, uint64_t t0,
 	struct vm_phase_result res = { 0 };
 	int err;
 
+	instr_stop(r);
 	err = vm_stats_snapshot(r->vm, r->snap_after);
 	if (!err)
 		err = vm_stats_fill(r->vm, r->snap_before, r->snap_after, &res);
 	if (err)
 		return fail_kvm(r, err, "reading KVM stats");
-	add_phase(r, name, ns, ops, &res);
+	instr_record(r, add_phase(r, name, ns, ops, &res));
 	vm_phase_result_free(&res);
 	return ENGINE_OK;
 }
@@ -322,11 +402,15 @@ static enum engine_status zap_phase(struct rep *r, enum zap_cause cause, uint64_
 
 static enum engine_status teardown(struct rep *r, const char *name, uint64_t ops)
 {
-	uint64_t t0 = vm_now_ns();
+	uint64_t t0;
 
+	instr_begin(r, NULL);
+	t0 = vm_now_ns();
 	vm_destroy(r->vm);
 	r->vm = NULL;
-	add_phase(r, name, vm_now_ns() - t0, ops, NULL);
+	t0 = vm_now_ns() - t0;
+	instr_stop(r);
+	instr_record(r, add_phase(r, name, t0, ops, NULL));
 	return ENGINE_OK;
 }
 
@@ -433,6 +517,141 @@ static const char *unit_name(const struct scenario *s)
 	return "page";
 }
 
+/* Run one repetition; the phases land in r->phases. */
+static enum engine_status run_rep(struct rep *r)
+{
+	enum engine_status st = run_kind(r);
+
+	instr_abort(r);
+	if (r->vm)
+		vm_destroy(r->vm);
+	r->vm = NULL;
+	free(r->snap_before);
+	free(r->snap_after);
+	free(r->labels);
+	free(r->tids);
+	if (st == ENGINE_OK && r->s->kind == KIND_CHURN)
+		add_churn_total(r);
+	return st;
+}
+
+static double timed_ns_per_op(const json_t *phases, const char *timed)
+{
+	const json_t *ph;
+	size_t i;
+
+	json_array_foreach(phases, i, ph) {
+		json_int_t ops = json_integer_value(json_object_get(ph, "ops"));
+
+		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", timed) && ops > 0)
+			return (double)json_integer_value(json_object_get(ph, "ns")) / ops;
+	}
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median ns/op of the timed phase over the throughput repetitions. */
+static double median_ns_per_op(const json_t *reps, const char *timed)
+{
+	size_t n = 0, i;
+	const json_t *rep;
+	double *v, med = 0;
+
+	v = calloc(json_array_size(reps) + 1, sizeof(*v));
+	if (!v)
+		return 0;
+	json_array_foreach(reps, i, rep) {
+		double x = timed_ns_per_op(json_object_get(rep, "phases"), timed);
+
+		if (x > 0)
+			v[n++] = x;
+	}
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	return med;
+}
+
+/*
+ * The attribution pass: one more repetition with the probes in place.
+ * A host whose tracing cannot do it records why and runs on; a failure
+ * or Ctrl-C in the repetition is the scenario's, as in any other one.
+ */
+static enum engine_status attribution_pass(const struct scenario *s, const struct run_opts *o,
+					   json_t *out, char *why, size_t why_size)
+{
+	struct rep r = { .s = s, .o = o, .why = why, .why_size = why_size };
+	const char *timed = timed_phase_name(s);
+	enum engine_status st;
+	char msg[512];
+	double base, got;
+	json_t *aj;
+	int err;
+
+	if (o->progress)
+		fprintf(stderr, "\r  %s: attribution pass ", s->name);
+	err = attribution_setup(&r.attr, o->tracefs, o->hooks_conf, o->hook_variant, msg,
+				sizeof(msg));
+	if (err) {
+		json_object_set_new(out, "attribution", json_pack("{s:s, s:s}", "status",
+			err == -EOPNOTSUPP ? "unsupported" : "error", "reason", msg));
+		if (o->progress)
+			fprintf(stderr, "\r%*s\r", 40, "");
+		fprintf(stderr, "septbench: %s: no attribution: %s\n", s->name, msg);
+		return ENGINE_OK;
+	}
+	r.phases = json_array();
+	st = run_rep(&r);
+	aj = attribution_describe(r.attr);
+	attribution_teardown(r.attr);
+	json_object_set_new(aj, "status", json_string(st == ENGINE_OK ? "complete" :
+				st == ENGINE_INTERRUPTED ? "incomplete" : "error"));
+	if (st != ENGINE_OK && why[0])
+		json_object_set_new(aj, "reason", json_string(why));
+	json_object_set_new(aj, "phases", r.phases);
+	base = median_ns_per_op(json_object_get(out, "reps"), timed);
+	got = timed_ns_per_op(r.phases, timed);
+	if (st == ENGINE_OK && base > 0 && got > 0)
+		json_object_set_new(aj, "overhead", json_pack("{s:s, s:f, s:f, s:f}", "phase", timed,
+				    "ns_per_op", got, "baseline_ns_per_op", base, "ratio", got / base));
+	json_object_set_new(out, "attribution", aj);
+	return st;
+}
+
+/*
+ * The tracepoint counts: one more repetition, so that their cost (a
+ * microsecond or so per hit under TCG) stays out of the throughput
+ * figures.  Counts do not depend on speed.
+ */
+static enum engine_status tracepoint_pass(const struct scenario *s, const struct run_opts *o,
+					  json_t *out, char *why, size_t why_size)
+{
+	struct run_opts tp_opts = *o;
+	struct rep r = { .s = s, .o = &tp_opts, .why = why, .why_size = why_size };
+	enum engine_status st;
+	json_t *tj;
+
+	if (o->progress)
+		fprintf(stderr, "\r  %s: tracepoint pass ", s->name);
+	tp_opts.events = o->tp_events;
+	r.phases = json_array();
+	st = run_rep(&r);
+	tj = json_pack("{s:s, s:o}", "status", st == ENGINE_OK ? "complete" :
+		       st == ENGINE_INTERRUPTED ? "incomplete" : "error", "phases", r.phases);
+	if (st != ENGINE_OK && why[0])
+		json_object_set_new(tj, "reason", json_string(why));
+	json_object_set_new(out, "tracepoint_pass", tj);
+	return st;
+}
+
 enum engine_status engine_run(const struct scenario *s, const struct run_opts *o,
 			      json_t *out, char *why, size_t why_size)
 {
@@ -453,20 +672,23 @@ enum engine_status engine_run(const struct scenario *s, const struct run_opts *o
 		}
 		if (o->progress)
 			fprintf(stderr, "\r  %s: rep %u/%u ", s->name, i + 1, s->reps);
-		st = run_kind(&r);
-		if (r.vm)
-			vm_destroy(r.vm);
-		free(r.snap_before);
-		free(r.snap_after);
-		if (st == ENGINE_OK) {
-			if (s->kind == KIND_CHURN)
-				add_churn_total(&r);
+		st = run_rep(&r);
+		if (st == ENGINE_OK)
 			json_array_append_new(reps, json_pack("{s:i, s:o}", "rep", i, "phases", r.phases));
-		} else {
+		else
 			json_decref(r.phases);
-		}
 	}
 	knob_restore_all();
+	if (st == ENGINE_OK && o->tp_events && o->tp_events->nr && !interrupted()) {
+		st = tracepoint_pass(s, o, out, why, why_size);
+		knob_restore_all();
+	}
+	if (st == ENGINE_OK && (o->attribute || s->attribute) && !interrupted()) {
+		st = attribution_pass(s, o, out, why, why_size);
+		knob_restore_all();
+	}
+	if (st == ENGINE_OK && interrupted())
+		st = ENGINE_INTERRUPTED;
 	if (o->progress)
 		fprintf(stderr, "\r%*s\r", 40, "");
 	return st;

@@ -6,6 +6,7 @@
 #ifndef SEPTBENCH_ENGINE_H
 #define SEPTBENCH_ENGINE_H
 
+#include "counters.h"
 #include "placement.h"
 #include "scenario.h"
 
@@ -25,6 +26,12 @@ struct run_opts {
 	struct placement place;
 	bool progress;			/* a progress line on stderr */
 	unsigned int timeout_ms;	/* per guest phase; 0 = none */
+	struct counter_events *events;	/* perf counters per phase; NULL: none */
+	struct counter_events *tp_events; /* tracepoints, counted in a pass of their own */
+	bool attribute;			/* the hook attribution pass, for every scenario */
+	const char *tracefs;		/* mount point, "" when not mounted */
+	const char *hooks_conf;		/* bench/hooks.conf */
+	const char *hook_variant;	/* before, after, none, unknown */
 };
 
 /*
@@ -37,7 +44,10 @@ enum engine_status engine_check(const struct scenario *s, const struct run_opts 
 
 /*
  * Run every repetition of @s; append them to the "reps" array of @out.
- * Sets "timed_phase" and "unit".
+ * Sets "timed_phase" and "unit".  Extra repetitions follow the throughput
+ * ones, recorded apart: with tracepoints to count, "tracepoint_pass";
+ * with attribution (o->attribute or the scenario's setting), one with
+ * the probes on, "attribution".
  */
 enum engine_status engine_run(const struct scenario *s, const struct run_opts *o,
 			      json_t *out, char *why, size_t why_size);

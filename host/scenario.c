@@ -186,6 +186,12 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 	}
 	if (!strcmp(key, "seed"))
 		return set_number(key, value, 0, UINT64_MAX, &s->seed, err, err_size);
+	if (!strcmp(key, "attribute")) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return fail_msg(err, err_size, "attribute is yes or no, not '%s'", value);
+		s->attribute = !strcmp(value, "yes");
+		return true;
+	}
 	if (!strcmp(key, "backing")) {
 		if (backing_parse(value, &s->backing))
 			return fail_msg(err, err_size, "unknown backing '%s' (one of: anon, thp, hugetlb2m, hugetlb1g, memfd, gmem)",

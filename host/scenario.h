@@ -70,6 +70,7 @@ struct scenario {
 	enum vm_type_choice vm_type;
 	unsigned int cycles;		/* churn: fault/zap cycles */
 	uint64_t seed;
+	bool attribute;			/* run the hook attribution pass too */
 };
 
 /* Defaults every scenario starts from. */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 enum vcpu_state {
 	VCPU_IDLE,
@@ -149,6 +150,7 @@ static void *vcpu_main(void *arg)
 	uint64_t now;
 	int r;
 
+	v->tid = gettid();
 	if (v->cpu >= 0) {
 		cpu_set_t set;
 
@@ -338,7 +340,7 @@ int vm_run_phase(struct vm *vm, const struct vm_phase *ph, struct vm_phase_resul
 	uint64_t *before = NULL, *after = NULL, deadline = 0, t0 = 0, last = 0;
 	unsigned int i, started = 0;
 	struct vcpu *failed = NULL;
-	bool timed_out = false;
+	bool timed_out = false, released = false;
 	int r;
 
 	memset(res, 0, sizeof(*res));
@@ -367,6 +369,7 @@ int vm_run_phase(struct vm *vm, const struct vm_phase *ph, struct vm_phase_resul
 		v->cpu = ph->cpus ? ph->cpus[i] : -1;
 		v->run->immediate_exit = 0;
 		v->started = false;
+		v->tid = 0;
 	}
 	/* With a guest-side release the host cannot stop the guest in between. */
 	if (ph->guest_release) {
@@ -399,6 +402,9 @@ int vm_run_phase(struct vm *vm, const struct vm_phase *ph, struct vm_phase_resul
 	if (!r && !ph->guest_release) {
 		if (wait_until(vm, all_ready, deadline) && vm->nr_ready == vm->nr_vcpus) {
 			pthread_mutex_unlock(&vm->lock);
+			if (vm->on_release)
+				vm->on_release(vm);
+			released = true;
 			r = vm_stats_snapshot(vm, before);
 			pthread_mutex_lock(&vm->lock);
 			t0 = vm_now_ns();
@@ -423,6 +429,8 @@ int vm_run_phase(struct vm *vm, const struct vm_phase *ph, struct vm_phase_resul
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].started)
 			pthread_join(vm->vcpus[i].thread, NULL);
+	if (released && vm->on_finish)
+		vm->on_finish(vm);
 	if (r)
 		goto out;
 

@@ -14,6 +14,7 @@
 #define SEPTBENCH_KVM_VM_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -123,6 +124,7 @@ struct vcpu {
 	struct guest_vcpu *block;	/* host view of its guest block */
 	struct kvm_stats stats;
 	pthread_t thread;
+	pid_t tid;			/* the thread's id, set before it enters the guest */
 	int cpu;			/* pin the thread here; -1: no pinning */
 	bool started;
 	/* Per phase, written by the vCPU thread. */
@@ -161,6 +163,17 @@ struct vm {
 	bool interrupted;
 	/* Called from vCPU threads on PROGRESS ucalls, if set. */
 	void (*on_progress)(struct vm *vm, unsigned int vcpu, uint64_t pages);
+	/*
+	 * Phase hooks for per-thread instrumentation, called on the thread
+	 * running vm_run_phase, if set.  on_release: every vCPU waits at the
+	 * guest barrier (vcpus[i].tid valid), just before the stats snapshot
+	 * and the release; host release only.  on_finish: every vCPU thread
+	 * has been joined, before the results are read; called whenever
+	 * on_release was, also when the phase failed.
+	 */
+	void (*on_release)(struct vm *vm);
+	void (*on_finish)(struct vm *vm);
+	void *hook_ctx;
 };
 
 /* Build the VM: memslots, payload, page tables, vCPUs in 64-bit mode. */
