@@ -42,4 +42,5 @@ $(GUEST_PAYLOAD_OBJ): guest/payload.S $(BUILD)/guest/payload.bin
 $(BUILD)/septbench: $(GUEST_PAYLOAD_OBJ)
 $(UNIT_BINS): $(GUEST_PAYLOAD_OBJ)
 
+-include guest/td/td.mk
 -include tests/kvm/kvm.mk

@@ -7,13 +7,12 @@
  */
 #include "abi.h"
 #include "pattern.h"
+#include "touch.h"
 
 #include <stddef.h>
 
 void guest_main(uint64_t index);
 void guest_exception(const uint64_t *frame);
-void *memset(void *s, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
 
 extern const uint64_t guest_exception_stubs[32];
 
@@ -31,26 +30,6 @@ struct idt_gate {
 };
 
 static struct idt_gate idt[32] __attribute__((aligned(16)));
-
-/* The compiler may emit calls to these even when freestanding. */
-void *memset(void *s, int c, size_t n)
-{
-	unsigned char *p = s;
-
-	while (n--)
-		*p++ = c;
-	return s;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *dp = d;
-	const unsigned char *sp = s;
-
-	while (n--)
-		*dp++ = *sp++;
-	return d;
-}
 
 static inline struct guest_vcpu *self(void)
 {
@@ -149,44 +128,44 @@ static void barrier(struct guest_vcpu *v, uint64_t phase)
 	}
 }
 
+static void progress_ucall(void *ctx, uint64_t touched)
+{
+	struct guest_vcpu *v = ctx;
+
+	v->args[0] = touched;
+	ucall(v, UCALL_PROGRESS);
+}
+
 static void touch(struct guest_vcpu *v)
 {
 	uint64_t pages = params->mem_size / GUEST_PAGE_SIZE, first = 0, count = pages;
-	uint64_t progress = params->progress_pages, seed = params->seed;
-	uint32_t pct = params->write_pct, pass, passes = params->passes;
-	uint64_t stamp = ((uint64_t)v->index << 48) | 1, sum = 0;
-	uint64_t touched = 0, writes = 0, base, page;
-	struct touch_iter it;
+	uint64_t seed = params->seed;
+	struct touch_result res;
+	struct touch_walk w;
 
 	if (!params->shared)
 		guest_partition(pages, params->nr_vcpus, v->index, &first, &count);
 	else
 		seed ^= pattern_mix(v->index);	/* shared walks: differ per vCPU */
-	base = params->mem_gpa + first * GUEST_PAGE_SIZE;
 
+	w = (struct touch_walk) {
+		.mem_gpa = params->mem_gpa,
+		.first = first,
+		.count = count,
+		.pattern = params->pattern,
+		.write_pct = params->write_pct,
+		.stride = params->stride,
+		.seed = seed,
+		.passes = params->passes,
+		.stamp = ((uint64_t)v->index << 48) | 1,
+		.progress = params->progress_pages,
+	};
 	v->tsc_start = rdtsc_ordered();
-	for (pass = 0; pass < passes; pass++) {
-		touch_iter_init(&it, base, count, params->pattern, params->stride, seed);
-		while (touch_iter_next(&it, &page)) {
-			volatile uint64_t *p = (volatile uint64_t *)(base + page * GUEST_PAGE_SIZE);
-
-			if (pattern_is_write(first + page, seed, pct)) {
-				*p = stamp + page;
-				writes++;
-			} else {
-				sum += *p;
-			}
-			touched++;
-			if (progress && !(touched % progress)) {
-				v->args[0] = touched;
-				ucall(v, UCALL_PROGRESS);
-			}
-		}
-	}
+	touch_walk(&w, &res, NULL, progress_ucall, v);
 	v->tsc_end = rdtsc_ordered();
-	v->pages = touched;
-	v->writes = writes;
-	v->sum = sum;
+	v->pages = res.touched;
+	v->writes = res.writes;
+	v->sum = res.sum;
 }
 
 /*

@@ -16,3 +16,4 @@ all: $(BUILD)/tests/kvm-phases
 $(BUILD)/tests/kvm-phases: $(BUILD)/tests/kvm/kvm_phases.o $(KVM_TEST_LIB_OBJS) | check-libs
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+-include tests/kvm/td.mk

@@ -1,0 +1,11 @@
+# td-stub: the TD payload's shim build in a default VM started in a TD's
+# entry state (tests/kvm/td_sim.c).  Needs /dev/kvm: run it in scripts/vmtest.
+# Included from tests/kvm/kvm.mk.
+
+TD_STUB_OBJS := $(BUILD)/tests/kvm/td_stub.o $(BUILD)/tests/kvm/td_sim.o
+
+all: $(BUILD)/tests/td-stub
+
+$(BUILD)/tests/td-stub: $(TD_STUB_OBJS) $(KVM_TEST_LIB_OBJS) $(TD_SHIM_PAYLOAD_OBJ) | check-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
