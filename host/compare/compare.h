@@ -37,6 +37,7 @@ struct cmp_scenario {
 	char timed_phase[64];
 	char unit[32];
 	json_t *params;		/* borrowed from the run's documents */
+	json_t *doc;		/* the whole scenario document, borrowed */
 	size_t nr_reps;
 	size_t nr_phases;	/* the timed phase first */
 	struct cmp_phase *phases;

@@ -299,6 +299,7 @@ static bool load_scenario(struct cmp_scenario *s, json_t *doc, const char *path,
 	    !get_str(doc, "kind", s->kind, sizeof(s->kind), false, path, err, err_size))
 		return false;
 	s->params = json_object_get(doc, "params");
+	s->doc = doc;
 	if (strcmp(s->status, "complete"))
 		return true;
 	if (!get_str(doc, "timed_phase", s->timed_phase, sizeof(s->timed_phase), true, path,

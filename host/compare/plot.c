@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char *const templates[] = {
-	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "scaling.gp",
+	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "scaling.gp", "hooks.gp",
 };
 
 static char plots_buf[PATH_MAX];
@@ -249,6 +249,113 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	fprintf(gp, "\nload 'reps.gp'\n");
 }
 
+/* The hooks of the attribution pass's @phase, or NULL. */
+static const json_t *attributed_hooks(const struct cmp_scenario *s, const char *phase)
+{
+	const json_t *att = s ? json_object_get(s->doc, "attribution") : NULL, *ph;
+	size_t i;
+
+	if (!att || strcmp(json_string_value(json_object_get(att, "status")) ?: "", "complete"))
+		return NULL;
+	json_array_foreach(json_object_get(att, "phases"), i, ph)
+		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", phase))
+			return json_object_get(ph, "hooks");
+	return NULL;
+}
+
+/* Fraction of @fn's calls at or below @edge ns, from its log2 buckets; NaN if absent. */
+static double cdf_at(const json_t *fn, double edge)
+{
+	double below = 0, total = 0;
+	const json_t *b;
+	size_t i;
+
+	json_array_foreach(json_object_get(fn, "buckets"), i, b) {
+		double n = json_integer_value(json_object_get(b, "count"));
+
+		total += n;
+		if (json_number_value(json_object_get(b, "le_ns")) <= edge)
+			below += n;
+	}
+	return total > 0 ? below / total : NAN;
+}
+
+/*
+ * Where attribution data exists: per probed function called in the timed
+ * phase, the CDF of its latency in every run that has it.
+ */
+static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, size_t s)
+{
+	const char *name = r->names[s], *fname, *phase = NULL;
+	const json_t *hooks[32] = { 0 }, *fn;
+	const struct cmp_scenario *sc;
+	char file[512], label[512];
+	size_t i, k;
+	int e, lo = 63, hi = 0;
+	FILE *f;
+
+	for (i = 0; i < r->nr_runs && i < ARRAY_SIZE(hooks); i++) {
+		sc = cmp_run_find(&r->runs[i], name);
+		if (sc && !phase)
+			phase = sc->timed_phase;
+		hooks[i] = sc ? attributed_hooks(sc, sc->timed_phase) : NULL;
+	}
+	for (i = 0; i < r->nr_runs && i < ARRAY_SIZE(hooks); i++) {
+		json_object_foreach((json_t *)hooks[i], fname, fn) {
+			const json_t *b;
+
+			json_array_foreach(json_object_get(fn, "buckets"), k, b) {
+				double le = json_number_value(json_object_get(b, "le_ns"));
+
+				e = le > 1 ? (int)ceil(log2(le)) : 0;
+				lo = e < lo ? e : lo;
+				hi = e > hi ? e : hi;
+			}
+		}
+	}
+	if (lo > hi)
+		return;
+	/* Start one bucket below the fastest call, where the CDF is still 0. */
+	lo = lo > 0 ? lo - 1 : 0;
+	/* One plot per function, over the union of the runs' functions. */
+	for (i = 0; i < r->nr_runs && i < ARRAY_SIZE(hooks); i++) {
+		json_object_foreach((json_t *)hooks[i], fname, fn) {
+			size_t j, seen = 0;
+
+			for (j = 0; j < i; j++)
+				seen |= json_object_get(hooks[j], fname) != NULL;
+			if (seen || json_integer_value(json_object_get(fn, "calls")) <= 0)
+				continue;
+			snprintf(file, sizeof(file), "%s-hook-%s.tsv", name, fname);
+			f = open_in(dir, file);
+			if (!f)
+				return;
+			fprintf(f, "le_ns");
+			for (j = 0; j < r->nr_runs; j++) {
+				run_label(label, sizeof(label), r, j);
+				fprintf(f, "\t%s", label);
+			}
+			fputc('\n', f);
+			for (e = lo; e <= hi; e++) {
+				fprintf(f, "%.0f", ldexp(1, e));
+				for (j = 0; j < r->nr_runs; j++) {
+					const json_t *g = j < ARRAY_SIZE(hooks) ? json_object_get(hooks[j], fname) : NULL;
+
+					fprintf(f, "\t%.6g", g ? cdf_at(g, ldexp(1, e)) : NAN);
+				}
+				fputc('\n', f);
+			}
+			fclose(f);
+			fprintf(gp, "data = '%s'; out = '%s-hook-%s'; nruns = %zu; ", file, name, fname,
+				r->nr_runs);
+			snprintf(label, sizeof(label), "%s: %s latency in the %s phase (attribution pass)",
+				 name, fname, phase);
+			gp_str(gp, "ttl", label);
+			fprintf(gp, "\nload 'hooks.gp'\n");
+		}
+	}
+}
+
 /* params without @key, as text: scenarios equal but for @key match. */
 static char *params_without(const struct cmp_scenario *s, const char *key)
 {
@@ -409,8 +516,10 @@ int cmp_plots(struct cmp_report *r, const char *dir)
 		return -errno;
 	fprintf(gp, "# septbench compare plots: run `gnuplot plots.gp` in this folder to re-plot.\n");
 	plot_summary(gp, r, dir);
-	for (i = 0; i < r->nr_names; i++)
+	for (i = 0; i < r->nr_names; i++) {
 		plot_scenario(gp, r, dir, i);
+		plot_hooks(gp, r, dir, i);
+	}
 	plot_scaling(gp, r, dir, "vcpus", "vCPUs");
 	plot_scaling(gp, r, dir, "mem_bytes", "guest memory (MiB)");
 	if (fclose(gp))
