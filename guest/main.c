@@ -6,6 +6,7 @@
  * next phase, so the guest simply starts over.
  */
 #include "abi.h"
+#include "idt.h"
 #include "pattern.h"
 #include "touch.h"
 
@@ -19,17 +20,6 @@ extern const uint64_t guest_exception_stubs[32];
 static volatile struct guest_params *const params =
 	(volatile struct guest_params *)GUEST_PARAMS_GPA;
 
-struct idt_gate {
-	uint16_t off0;
-	uint16_t sel;
-	uint8_t ist;
-	uint8_t type;
-	uint16_t off1;
-	uint32_t off2;
-	uint32_t zero;
-};
-
-static struct idt_gate idt[32] __attribute__((aligned(16)));
 
 static inline struct guest_vcpu *self(void)
 {
@@ -94,23 +84,11 @@ void guest_exception(const uint64_t *frame)
 
 static void setup_idt(void)
 {
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) desc;
 	int i;
 
-	for (i = 0; i < 32; i++) {
-		uint64_t a = guest_exception_stubs[i];
-
-		idt[i].off0 = a & 0xffff;
-		idt[i].sel = GUEST_SEL_CODE;
-		idt[i].ist = 0;
-		idt[i].type = 0x8e;	/* present, DPL 0, 64-bit interrupt gate */
-		idt[i].off1 = (a >> 16) & 0xffff;
-		idt[i].off2 = a >> 32;
-		idt[i].zero = 0;
-	}
-	desc.limit = sizeof(idt) - 1;
-	desc.base = (uint64_t)idt;
-	asm volatile("lidt %0" :: "m"(desc));
+	for (i = 0; i < 32; i++)
+		idt_set(i, guest_exception_stubs[i], GUEST_SEL_CODE);
+	idt_load();
 }
 
 /* Spin until the host (or the last vCPU in) releases this phase. */

@@ -6,7 +6,7 @@
 # object as td_payload_start/_end or td_shim_payload_start/_end.
 # Included from guest/guest.mk.
 
-TD_COMMON_SRCS := guest/td/start.S guest/td/td_main.c guest/td/tdx.c guest/string.c
+TD_COMMON_SRCS := guest/td/start.S guest/td/td_main.c guest/td/tdx.c guest/string.c guest/idt.c
 TD_REAL_SRCS := $(TD_COMMON_SRCS) guest/td/tdcall.S
 TD_SHIM_SRCS := $(TD_COMMON_SRCS) guest/td/tdcall_shim.c
 

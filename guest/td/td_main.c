@@ -10,6 +10,7 @@
  * and, with the shim TDCALL layer, in a default VM.
  */
 #include "../abi.h"
+#include "../idt.h"
 #include "../pattern.h"
 #include "../touch.h"
 #include "tdcall.h"
@@ -46,17 +47,6 @@ struct td_cpu {
 	uint64_t accepted, fallbacks;
 };
 
-struct idt_gate {
-	uint16_t off0;
-	uint16_t sel;
-	uint8_t ist;
-	uint8_t type;
-	uint16_t off1;
-	uint32_t off2;
-	uint32_t zero;
-};
-
-static struct idt_gate idt[32] __attribute__((aligned(16)));
 
 static inline void cpu_relax(void)
 {
@@ -114,29 +104,10 @@ void td_exception(const uint64_t *frame)
 
 static void build_idt(void)
 {
-	uint64_t a;
 	int i;
 
-	for (i = 0; i < 32; i++) {
-		a = (uint64_t)td_exception_stubs + 16 * i;
-		idt[i].off0 = a & 0xffff;
-		idt[i].sel = TD_SEL_CODE64;
-		idt[i].ist = 0;
-		idt[i].type = 0x8e;	/* present, DPL 0, 64-bit interrupt gate */
-		idt[i].off1 = (a >> 16) & 0xffff;
-		idt[i].off2 = a >> 32;
-		idt[i].zero = 0;
-	}
-}
-
-static void load_idt(void)
-{
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) desc = {
-		.limit = sizeof(idt) - 1,
-		.base = (uint64_t)idt,
-	};
-
-	asm volatile("lidt %0" :: "m"(desc));
+	for (i = 0; i < 32; i++)
+		idt_set(i, (uint64_t)td_exception_stubs + 16 * i, TD_SEL_CODE64);
 }
 
 static uint64_t *pt_next(uint64_t *table, unsigned int idx)
@@ -413,14 +384,14 @@ void td_main(uint32_t index, uint32_t gpaw, uint32_t params_gpa)
 
 	if (!index) {
 		build_idt();
-		load_idt();
+		idt_load();
 		check_params(&c, gpaw, params_gpa);
 		map_test_memory(&c);
 		__atomic_store_n(&state->mem_mapped, 1, __ATOMIC_RELEASE);
 	} else {
 		while (!__atomic_load_n(&state->mem_mapped, __ATOMIC_ACQUIRE))
 			cpu_relax();
-		load_idt();
+		idt_load();
 		check_params(&c, gpaw, params_gpa);
 	}
 	report_booted(&c, gpaw);

@@ -63,23 +63,8 @@ void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
 
 static int get_supported_cpuid(struct vm *vm)
 {
-	int nent = 64;
-
-	for (;;) {
-		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
-
-		if (!c)
-			return kvm_fail(ENOMEM, "CPUID table");
-		c->nent = nent;
-		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
-			vm->cpuid = c;
-			return 0;
-		}
-		free(c);
-		if (errno != E2BIG || nent >= 4096)
-			return kvm_fail_errno("KVM_GET_SUPPORTED_CPUID");
-		nent *= 2;
-	}
+	vm->cpuid = kvm_supported_cpuid(vm->kvm_fd);
+	return vm->cpuid ? 0 : -EIO;
 }
 
 static int set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, struct guest_mem *m,

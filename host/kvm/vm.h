@@ -176,6 +176,9 @@ struct vm {
 	void *hook_ctx;
 };
 
+/* KVM_GET_SUPPORTED_CPUID, sized until it fits; NULL with kvm_error() set. */
+struct kvm_cpuid2 *kvm_supported_cpuid(int kvm_fd);
+
 /* Build the VM: memslots, payload, page tables, vCPUs in 64-bit mode. */
 int vm_create(struct vm **vmp, const struct vm_config *cfg);
 void vm_destroy(struct vm *vm);

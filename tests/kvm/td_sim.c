@@ -82,23 +82,8 @@ static int set_slot(struct td_sim *s, uint32_t slot, uint64_t gpa, struct guest_
 
 static int get_cpuid(struct td_sim *s)
 {
-	int nent = 64;
-
-	for (;;) {
-		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
-
-		if (!c)
-			return kvm_fail(ENOMEM, "CPUID table");
-		c->nent = nent;
-		if (!ioctl(s->kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
-			s->cpuid = c;
-			return 0;
-		}
-		free(c);
-		if (errno != E2BIG || nent >= 4096)
-			return kvm_fail_errno("KVM_GET_SUPPORTED_CPUID");
-		nent *= 2;
-	}
+	s->cpuid = kvm_supported_cpuid(s->kvm_fd);
+	return s->cpuid ? 0 : -EIO;
 }
 
 static uint32_t cpuid1_eax(const struct kvm_cpuid2 *c)
