@@ -32,7 +32,8 @@ static void compare_usage(FILE *out)
 		"  --out DIR            output folder (default: compare-<base>-vs-<new> beside BASE)\n"
 		"  --threshold PCT      smallest change that counts (default 2)\n"
 		"  --metric M[,M...]    verdict metric(s) of the timed phase: ns_per_op (default),\n"
-		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op)\n"
+		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op),\n"
+		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"
 		"  --format F           stdout: text (default), md or json\n"
 		"  --resamples N        bootstrap resamples (default 10000)\n"
 		"  --seed N             bootstrap seed (default 1): same seed, same report\n"
@@ -60,7 +61,8 @@ static bool parse_threshold(const char *s, double *frac)
 static bool metric_name_ok(const char *m)
 {
 	return !strcmp(m, "ns_per_op") || !strcmp(m, "ops_per_s") ||
-	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]);
+	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]) ||
+	       (!strncmp(m, "counter.", 8) && m[8]);
 }
 
 static bool add_metrics(struct cmp_opts *o, char *list)
@@ -222,7 +224,7 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'm':
 			if (!add_metrics(&r.opts, optarg)) {
-				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>)",
+				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>)",
 					optarg);
 				return EXIT_USAGE;
 			}

@@ -93,9 +93,12 @@ static bool get_count(json_t *obj, const char *key, double *val)
 	return *val >= 0;
 }
 
-/* Sum of stats.<group>.<key> over the phases named @name of one rep. */
-static bool stat_sum(json_t *phases, const char *name, const char *group, const char *key,
-		     double *sum)
+/*
+ * Sum of phase[a][b][c] over the phases named @name of one rep: KVM stats
+ * are stats.<group>.<key>, perf counters counters.<event>.value.
+ */
+static bool field_sum(json_t *phases, const char *name, const char *a, const char *b,
+		      const char *c, double *sum)
 {
 	json_t *ph, *v;
 	size_t i;
@@ -104,7 +107,7 @@ static bool stat_sum(json_t *phases, const char *name, const char *group, const 
 	json_array_foreach(phases, i, ph) {
 		if (strcmp(json_string_value(json_object_get(ph, "name")), name))
 			continue;
-		v = json_object_get(json_object_get(json_object_get(ph, "stats"), group), key);
+		v = json_object_get(json_object_get(json_object_get(ph, a), b), c);
 		if (!json_is_number(v))
 			return false;
 		*sum += json_number_value(v);
@@ -142,12 +145,19 @@ static struct cmp_metric *add_metric(struct cmp_phase *p, const char *name, size
 static int extract_phase(struct cmp_scenario *s, json_t *reps, const char *name,
 			 const char *path, char *err, size_t err_size)
 {
-	static const char *const groups[] = { "vm", "vcpu" };
+	/* Where per-op metrics come from: phase[a][b] holds them by name. */
+	static const struct {
+		const char *prefix, *a, *b;
+	} sources[] = {
+		{ "vm", "stats", "vm" },
+		{ "vcpu", "stats", "vcpu" },
+		{ "counter", "counters", NULL },	/* counters.<event>.value */
+	};
 	double *ns, *ops, v;
 	struct cmp_phase *p, *tmp;
 	struct cmp_metric *m;
 	bool per_op = true;
-	json_t *rep, *ph = NULL, *stats, *sv;
+	json_t *rep, *ph = NULL, *sv;
 	size_t r, i, g;
 	const char *key;
 	int ret = -ENOMEM;
@@ -208,31 +218,38 @@ static int extract_phase(struct cmp_scenario *s, json_t *reps, const char *name,
 	for (r = 0; r < s->nr_reps; r++)
 		m->x[r] = ops[r] / ns[r] * 1e9;
 
-	/* KVM stats per op: the keys of the first repetition found in all. */
+	/*
+	 * KVM stats and perf counters per op: the keys of the first repetition
+	 * found in every one (an unsupported counter has no value: skipped).
+	 */
 	rep = json_array_get(reps, 0);
 	json_array_foreach(json_object_get(rep, "phases"), i, ph)
 		if (!strcmp(json_string_value(json_object_get(ph, "name")), name))
 			break;
-	stats = json_object_get(ph, "stats");
-	for (g = 0; g < ARRAY_SIZE(groups); g++) {
-		json_t *grp = json_object_get(stats, groups[g]);
+	for (g = 0; g < ARRAY_SIZE(sources); g++) {
+		json_t *grp = json_object_get(ph, sources[g].a);
+		const char *b, *c;
 		char mname[96];
 
+		if (sources[g].b)
+			grp = json_object_get(grp, sources[g].b);
 		json_object_foreach(grp, key, sv) {
 			bool all = true;
 
+			b = sources[g].b ? sources[g].b : key;
+			c = sources[g].b ? key : "value";
 			for (r = 0; r < s->nr_reps && all; r++)
-				all = stat_sum(json_object_get(json_array_get(reps, r), "phases"),
-					       name, groups[g], key, &v);
+				all = field_sum(json_object_get(json_array_get(reps, r), "phases"),
+						name, sources[g].a, b, c, &v);
 			if (!all)
 				continue;
-			snprintf(mname, sizeof(mname), "%s.%s", groups[g], key);
+			snprintf(mname, sizeof(mname), "%s.%s", sources[g].prefix, key);
 			m = add_metric(p, mname, s->nr_reps, STATS_LOWER_IS_BETTER, false, false);
 			if (!m)
 				goto out;
 			for (r = 0; r < s->nr_reps; r++) {
-				stat_sum(json_object_get(json_array_get(reps, r), "phases"), name,
-					 groups[g], key, &v);
+				field_sum(json_object_get(json_array_get(reps, r), "phases"), name,
+					  sources[g].a, b, c, &v);
 				m->x[r] = v / ops[r];
 			}
 		}
