@@ -356,6 +356,14 @@ static int check_host_memory(struct run_cmd *rc)
  * auto: tdx where the host can create a TD, else default, and say why.
  * An explicit type the host lacks is unsupported (exit 4).
  */
+/* SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the simulation (host/tdx/td_sim.c). */
+static bool tdx_simulation(void)
+{
+	const char *v = getenv("SEPTBENCH_TDX_SIM");
+
+	return v && !strcmp(v, "1");
+}
+
 static int resolve_vm_type(struct run_cmd *rc)
 {
 	const json_t *kvm = json_object_get(rc->env, "kvm");
@@ -383,6 +391,12 @@ static int resolve_vm_type(struct run_cmd *rc)
 			reason = json_string_value(json_object_get(json_object_get(types, "tdx"), "reason"));
 			snprintf(note, sizeof(note), "auto: no TDX here (%s)", reason ? reason : "?");
 		}
+	} else if (want == VMT_TDX && tdx_simulation()) {
+		/* Never silently: the figures of a simulated TD say nothing about TDX. */
+		name = "tdx";
+		rc->opts.tdx_simulated = true;
+		snprintf(note, sizeof(note), "SEPTBENCH_TDX_SIM=1: simulated TD, not TDX");
+		fprintf(stderr, "septbench: SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the TD payload's shim build in a default VM started in the TD's entry state; no TDX, no S-EPT: the figures test the tool only\n");
 	} else {
 		name = vm_type_choice_name(want);
 		if (!check_ok(json_object_get(types, name))) {
@@ -401,6 +415,8 @@ static int resolve_vm_type(struct run_cmd *rc)
 	rc->opts.vm_type_name = t->name;
 	json_object_set_new(rc->meta, "vm_type", json_string(name));
 	json_object_set_new(rc->meta, "vm_type_reason", json_string(note));
+	if (rc->opts.tdx_simulated)
+		json_object_set_new(rc->meta, "tdx_simulated", json_true());
 	return 0;
 }
 
@@ -618,6 +634,8 @@ int cmd_run(int argc, char **argv)
 					    "kind", kind_name(rc->scn[i].kind),
 					    "params", scenario_params(&rc->scn[i], &rc->opts),
 					    "status", "running", "reps");
+		if (rc->opts.tdx_simulated)
+			json_object_set_new(rc->scn_json[i], "tdx_simulated", json_true());
 		if (!rc->supported[i])
 			set_status(rc->scn_json[i], "unsupported", rc->why[i]);
 	}

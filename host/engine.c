@@ -11,6 +11,7 @@
 #include "kvm/dirty_log.h"
 #include "kvm/vm.h"
 #include "knob.h"
+#include "tdx/td_session.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,13 +27,37 @@
 #include <unistd.h>
 
 #define SZ_2M (2ull << 20)
+#define TD_MAX_VCPUS_ENGINE 256	/* TD_MAX_VCPUS (guest/td/td_abi.h) */
 #define EAGER_SPLIT_PARAM "/sys/module/kvm/parameters/eager_page_split"
+
+struct rep;
+
+/*
+ * A VM backend: what the scenario kinds need from a VM.  run_kind() is one
+ * flow for all of them; a backend that cannot do something says so in
+ * engine_check(), before any VM exists.
+ */
+struct backend_ops {
+	enum engine_status (*create)(struct rep *r);
+	/* The guest walks its memory: the first touch faults (a TD accepts first). */
+	enum engine_status (*guest_phase)(struct rep *r, const char *name, enum pattern pattern,
+					  unsigned int write_pct);
+	enum engine_status (*prefault)(struct rep *r, bool bare);
+	enum engine_status (*zap)(struct rep *r, enum zap_cause cause, uint64_t pages);
+	/* Timed destruction, recorded as phase @name. */
+	enum engine_status (*teardown)(struct rep *r, const char *name, uint64_t ops);
+	/* Untimed release of whatever is left (errors, Ctrl-C). */
+	void (*release)(struct rep *r);
+};
 
 /* One repetition in the making. */
 struct rep {
 	const struct scenario *s;
 	const struct run_opts *o;
-	struct vm *vm;
+	const struct backend_ops *be;
+	struct vm *vm;			/* default backend */
+	struct td_session *td;		/* tdx backend */
+	struct vm *svm;			/* where KVM stats are read; NULL: none */
 	json_t *phases;
 	uint64_t *snap_before, *snap_after;
 	char *why;
@@ -179,6 +204,7 @@ static enum engine_status make_vm(struct rep *r)
 			 r->o->place.node, strerror(-err));
 		return ENGINE_ERROR;
 	}
+	r->svm = r->vm;
 	r->snap_before = calloc(vm_stats_nr_vals(r->vm), sizeof(uint64_t));
 	r->snap_after = calloc(vm_stats_nr_vals(r->vm), sizeof(uint64_t));
 	if (!r->snap_before || !r->snap_after)
@@ -236,7 +262,7 @@ static enum engine_status guest_phase(struct rep *r, const char *name, enum patt
 /* Host-driven phases: snapshot stats, do the work, record. */
 static enum engine_status host_begin(struct rep *r, uint64_t *t0)
 {
-	int err = vm_stats_snapshot(r->vm, r->snap_before);
+	int err = r->svm ? vm_stats_snapshot(r->svm, r->snap_before) : 0;
 
 	if (err)
 		return fail_kvm(r, err, "reading KVM stats");
@@ -252,9 +278,9 @@ static enum engine_status host_end(struct rep *r, const char *name, uint64_t t0,
 	int err;
 
 	instr_stop(r);
-	err = vm_stats_snapshot(r->vm, r->snap_after);
-	if (!err)
-		err = vm_stats_fill(r->vm, r->snap_before, r->snap_after, &res);
+	err = r->svm ? vm_stats_snapshot(r->svm, r->snap_after) : 0;
+	if (!err && r->svm)
+		err = vm_stats_fill(r->svm, r->snap_before, r->snap_after, &res);
 	if (err)
 		return fail_kvm(r, err, "reading KVM stats");
 	instr_record(r, add_phase(r, name, ns, ops, &res));
@@ -407,12 +433,230 @@ static enum engine_status teardown(struct rep *r, const char *name, uint64_t ops
 	instr_begin(r, NULL);
 	t0 = vm_now_ns();
 	vm_destroy(r->vm);
-	r->vm = NULL;
+	r->vm = r->svm = NULL;
 	t0 = vm_now_ns() - t0;
 	instr_stop(r);
 	instr_record(r, add_phase(r, name, t0, ops, NULL));
 	return ENGINE_OK;
 }
+
+static void release(struct rep *r)
+{
+	if (r->vm)
+		vm_destroy(r->vm);
+	r->vm = r->svm = NULL;
+}
+
+static const struct backend_ops default_backend = {
+	.create = make_vm,
+	.guest_phase = guest_phase,
+	.prefault = prefault_phase,
+	.zap = zap_phase,
+	.teardown = teardown,
+	.release = release,
+};
+
+/* ---- the tdx backend: a TD session (host/tdx/td_session.c) ---- */
+
+static enum engine_status td_fail(struct rep *r, int err, const char *step)
+{
+	if (err == -EINTR || interrupted())
+		return ENGINE_INTERRUPTED;
+	snprintf(r->why, r->why_size, "%s: %s", step, td_session_error(r->td));
+	return err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
+}
+
+static enum engine_status td_make(struct rep *r)
+{
+	const struct scenario *s = r->s;
+	struct td_session_config cfg = {
+		.nr_vcpus = s->vcpus,
+		.mem_size = s->mem_bytes,
+		.simulated = r->o->tdx_simulated,
+		.punchable = s->kind == KIND_ZAP && s->zap == ZAP_PUNCH,
+		.pattern = guest_pattern_of(s->pattern),
+		.write_pct = s->write_pct,
+		.stride = s->stride,
+		.seed = s->seed,
+		.timeout_ms = r->o->timeout_ms,
+		.should_stop = interrupted,
+	};
+	uint64_t t0 = vm_now_ns();
+	size_t nvals;
+	int err;
+
+	err = td_session_create(&r->td, &cfg, r->why, r->why_size);
+	if (err)
+		return err == -EINTR || interrupted() ? ENGINE_INTERRUPTED :
+		       err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
+	r->svm = td_session_stats_vm(r->td);
+	nvals = r->svm ? vm_stats_nr_vals(r->svm) : 0;
+	r->snap_before = calloc(nvals + 1, sizeof(uint64_t));
+	r->snap_after = calloc(nvals + 1, sizeof(uint64_t));
+	if (!r->snap_before || !r->snap_after)
+		return fail_errno(r, "stats buffers");
+	/* Creation through boot: every vCPU is parked in its first command. */
+	add_phase(r, "setup", vm_now_ns() - t0, 1, NULL);
+	return ENGINE_OK;
+}
+
+/* Record a TD phase: timings from the session, stats from r->svm. */
+static enum engine_status td_record(struct rep *r, const char *name, struct td_phase *ph)
+{
+	struct vm_phase_result res = {
+		.wall_ns = ph->wall_ns, .pages = ph->ops,
+		.nr_vcpus = ph->nr_vcpus, .vcpu = ph->vcpu,
+	};
+	json_t *j;
+	int err;
+
+	instr_stop(r);
+	err = r->svm ? vm_stats_snapshot(r->svm, r->snap_after) : 0;
+	if (!err && r->svm)
+		err = vm_stats_fill(r->svm, r->snap_before, r->snap_after, &res);
+	if (err) {
+		td_session_phase_free(ph);
+		return fail_kvm(r, err, "reading KVM stats");
+	}
+	j = add_phase(r, name, ph->wall_ns, ph->ops, &res);
+	if (ph->nr_vcpus)
+		json_object_set_new(j, "accepted", json_integer(ph->accepted));
+	if (ph->exits_shared || ph->exits_private || ph->map_calls)
+		json_object_set_new(j, "map_gpa", json_pack("{s:I, s:I, s:I, s:I}",
+			"calls", (json_int_t)ph->map_calls,
+			"exits_to_shared", (json_int_t)ph->exits_shared,
+			"exits_to_private", (json_int_t)ph->exits_private,
+			"pages", (json_int_t)ph->exit_pages));
+	instr_record(r, j);
+	res.vcpu = NULL;
+	vm_phase_result_free(&res);
+	td_session_phase_free(ph);
+	return ENGINE_OK;
+}
+
+static enum engine_status td_begin(struct rep *r)
+{
+	int err = r->svm ? vm_stats_snapshot(r->svm, r->snap_before) : 0;
+
+	if (err)
+		return fail_kvm(r, err, "reading KVM stats");
+	/* vCPU threads start per phase, after this: only the driver is counted. */
+	instr_begin(r, NULL);
+	return ENGINE_OK;
+}
+
+/* The guest accepts each page (4K) before its first touch: the accept is the fault. */
+static enum engine_status td_guest_phase(struct rep *r, const char *name, enum pattern pattern,
+					 unsigned int write_pct)
+{
+	struct td_phase ph;
+	enum engine_status st;
+	int err;
+
+	st = td_begin(r);
+	if (st)
+		return st;
+	err = td_session_run(r->td, true, &ph);
+	if (err) {
+		instr_abort(r);
+		td_session_phase_free(&ph);
+		return td_fail(r, err, name);
+	}
+	return td_record(r, name, &ph);
+}
+
+/* KVM_PRE_FAULT_MEMORY (AUG after FINALIZE), then the guest's accepts on their own. */
+static enum engine_status td_prefault(struct rep *r, bool bare)
+{
+	struct td_phase ph;
+	enum engine_status st;
+	int err;
+
+	st = td_begin(r);
+	if (st)
+		return st;
+	err = td_session_prefault(r->td, &ph);
+	if (err) {
+		instr_abort(r);
+		return td_fail(r, err, "prefault");
+	}
+	st = td_record(r, "prefault", &ph);
+	return st ? st : td_guest_phase(r, "accept", r->s->pattern, r->s->write_pct);
+}
+
+static enum engine_status td_convert(struct rep *r, const char *name, bool to_shared)
+{
+	struct td_phase ph;
+	enum engine_status st;
+	int err;
+
+	st = td_begin(r);
+	if (st)
+		return st;
+	err = td_session_convert(r->td, to_shared, &ph);
+	if (err) {
+		instr_abort(r);
+		return td_fail(r, err, name);
+	}
+	return td_record(r, name, &ph);
+}
+
+/*
+ * convert: MapGPA to shared is the zap (KVM removes every private page:
+ * BLOCK, TRACK, REMOVE), back to private the second phase.  Churn on a
+ * TD is always conversions: private memory has no userspace mapping.
+ */
+static enum engine_status td_zap(struct rep *r, enum zap_cause cause, uint64_t pages)
+{
+	struct td_phase ph;
+	enum engine_status st;
+	int err;
+
+	if (cause == ZAP_PUNCH) {
+		st = td_begin(r);
+		if (st)
+			return st;
+		err = td_session_punch(r->td, &ph);
+		if (err) {
+			instr_abort(r);
+			return td_fail(r, err, "zap");
+		}
+		return td_record(r, "zap", &ph);
+	}
+	st = td_convert(r, "zap", true);
+	return st ? st : td_convert(r, "to-private", false);
+}
+
+static enum engine_status td_teardown(struct rep *r, const char *name, uint64_t ops)
+{
+	uint64_t t0;
+
+	instr_begin(r, NULL);
+	t0 = vm_now_ns();
+	td_session_destroy(r->td);
+	r->td = NULL;
+	r->svm = NULL;
+	t0 = vm_now_ns() - t0;
+	instr_stop(r);
+	instr_record(r, add_phase(r, name, t0, ops, NULL));
+	return ENGINE_OK;
+}
+
+static void td_release(struct rep *r)
+{
+	td_session_destroy(r->td);
+	r->td = NULL;
+	r->svm = NULL;
+}
+
+static const struct backend_ops tdx_backend = {
+	.create = td_make,
+	.guest_phase = td_guest_phase,
+	.prefault = td_prefault,
+	.zap = td_zap,
+	.teardown = td_teardown,
+	.release = td_release,
+};
 
 static uint64_t touched_units(const struct scenario *s)
 {
@@ -430,16 +674,16 @@ static enum engine_status run_kind(struct rep *r)
 	enum engine_status st;
 	unsigned int c;
 
-	st = make_vm(r);
+	st = r->be->create(r);
 	if (st)
 		return st;
 	switch (s->kind) {
 	case KIND_FAULT:
-		st = guest_phase(r, "fault", s->pattern, s->write_pct);
+		st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 		break;
 	case KIND_PREFAULT:
 	case KIND_PREFAULT_BARE:
-		st = prefault_phase(r, s->kind == KIND_PREFAULT_BARE);
+		st = r->be->prefault(r, s->kind == KIND_PREFAULT_BARE);
 		break;
 	case KIND_SPLIT:
 		st = guest_phase(r, "map", PATTERN_HUGE, 100);
@@ -448,20 +692,20 @@ static enum engine_status run_kind(struct rep *r)
 		knob_restore_all();
 		break;
 	case KIND_ZAP:
-		st = guest_phase(r, "fault", s->pattern, s->write_pct);
+		st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 		if (!st)
-			st = zap_phase(r, s->zap, touched_units(s));
+			st = r->be->zap(r, s->zap, touched_units(s));
 		break;
 	case KIND_TEARDOWN:
-		st = guest_phase(r, "fault", s->pattern, s->write_pct);
+		st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 		if (!st)
-			return teardown(r, "teardown", pages);
+			return r->be->teardown(r, "teardown", pages);
 		break;
 	case KIND_CHURN:
 		for (c = 0; !st && c < s->cycles; c++) {
-			st = guest_phase(r, "fault", s->pattern, s->write_pct);
+			st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 			if (!st)
-				st = zap_phase(r, s->zap, touched_units(s));
+				st = r->be->zap(r, s->zap, touched_units(s));
 		}
 		break;
 	default:
@@ -470,10 +714,13 @@ static enum engine_status run_kind(struct rep *r)
 	}
 	if (st)
 		return st;
-	return teardown(r, "destroy", 1);
+	return r->be->teardown(r, "destroy", 1);
 }
 
-/* For churn the timed figure is the sum over its fault and zap phases. */
+/*
+ * For churn the timed figure is the sum over its fault and zap phases (on
+ * a TD, also the conversions back to private: both directions churn).
+ */
 static void add_churn_total(struct rep *r)
 {
 	uint64_t ns = 0, ops = 0;
@@ -483,7 +730,7 @@ static void add_churn_total(struct rep *r)
 	json_array_foreach(r->phases, i, ph) {
 		const char *name = json_string_value(json_object_get(ph, "name"));
 
-		if (strcmp(name, "fault") && strcmp(name, "zap"))
+		if (strcmp(name, "fault") && strcmp(name, "zap") && strcmp(name, "to-private"))
 			continue;
 		ns += json_integer_value(json_object_get(ph, "ns"));
 		if (!strcmp(name, "fault"))
@@ -520,12 +767,12 @@ static const char *unit_name(const struct scenario *s)
 /* Run one repetition; the phases land in r->phases. */
 static enum engine_status run_rep(struct rep *r)
 {
-	enum engine_status st = run_kind(r);
+	enum engine_status st;
 
+	r->be = r->o->vm_type == KVM_X86_TDX_VM ? &tdx_backend : &default_backend;
+	st = run_kind(r);
 	instr_abort(r);
-	if (r->vm)
-		vm_destroy(r->vm);
-	r->vm = NULL;
+	r->be->release(r);
 	free(r->snap_before);
 	free(r->snap_after);
 	free(r->labels);
@@ -703,6 +950,28 @@ static bool pool_has(const json_t *env, const char *size, uint64_t pages, uint64
 	return *free_pages >= pages;
 }
 
+/*
+ * What the tdx backend runs.  Its memory is always private guest_memfd
+ * mapped at 4K, whatever the scenario's backing says.
+ */
+static enum engine_status tdx_check(const struct scenario *s, char *why, size_t why_size)
+{
+#define UNSUPPORTED(...) do { snprintf(why, why_size, __VA_ARGS__); return ENGINE_UNSUPPORTED; } while (0)
+	/* The hugepage series cannot be detected reliably: assume mainline. */
+	if (s->kind == KIND_SPLIT || s->pattern == PATTERN_HUGE ||
+	    backing_page_size(s->backing) > 4096)
+		UNSUPPORTED("mainline maps private memory at 4K only (the TDX hugepage series is needed)");
+	if (s->kind == KIND_PREFAULT_BARE)
+		UNSUPPORTED("prefault-bare is the default backend's harness reference");
+	if (s->kind == KIND_ZAP && (s->zap == ZAP_DONTNEED || s->zap == ZAP_MEMSLOT))
+		UNSUPPORTED("zap by %s is not built for the tdx backend (private memory has no userspace mapping)",
+			    s->zap == ZAP_DONTNEED ? "MADV_DONTNEED" : "memslot deletion");
+	if (s->mem_bytes % 4096 || !s->vcpus || s->vcpus > TD_MAX_VCPUS_ENGINE)
+		UNSUPPORTED("a TD needs 4K-aligned memory and 1..%d vCPUs", TD_MAX_VCPUS_ENGINE);
+#undef UNSUPPORTED
+	return ENGINE_OK;
+}
+
 enum engine_status engine_check(const struct scenario *s, const struct run_opts *o,
 				const json_t *env, char *why, size_t why_size)
 {
@@ -712,8 +981,8 @@ enum engine_status engine_check(const struct scenario *s, const struct run_opts 
 	uint64_t need, have;
 
 #define UNSUPPORTED(...) do { snprintf(why, why_size, __VA_ARGS__); return ENGINE_UNSUPPORTED; } while (0)
-	if (!strcmp(o->vm_type_name, "tdx"))
-		UNSUPPORTED("the tdx backend is not built yet");
+	if (o->vm_type == KVM_X86_TDX_VM)
+		return tdx_check(s, why, why_size);
 	if (s->backing == BACKING_HUGETLB2M || s->backing == BACKING_HUGETLB1G) {
 		const char *size = s->backing == BACKING_HUGETLB2M ? "2M" : "1G";
 		const char *dir = s->backing == BACKING_HUGETLB2M ? "hugepages-2048kB" : "hugepages-1048576kB";

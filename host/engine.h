@@ -23,6 +23,7 @@ enum engine_status {
 struct run_opts {
 	unsigned int vm_type;		/* resolved KVM_X86_*_VM */
 	const char *vm_type_name;
+	bool tdx_simulated;		/* tdx: the shim payload in a default VM (SEPTBENCH_TDX_SIM) */
 	struct placement place;
 	bool progress;			/* a progress line on stderr */
 	unsigned int timeout_ms;	/* per guest phase; 0 = none */

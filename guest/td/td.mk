@@ -61,3 +61,8 @@ all: $(TD_PAYLOAD_OBJ) $(TD_SHIM_PAYLOAD_OBJ)
 
 # The image checks link both images (tests/unit/test_td_image.c).
 $(BUILD)/tests/test_td_image: $(TD_PAYLOAD_OBJ) $(TD_SHIM_PAYLOAD_OBJ)
+
+# The driver runs both: td-payload in a TD, td-shim-payload in the
+# simulation (SEPTBENCH_TDX_SIM=1); the unit tests link the driver's objects.
+$(BUILD)/septbench: $(TD_PAYLOAD_OBJ) $(TD_SHIM_PAYLOAD_OBJ)
+$(UNIT_BINS): $(TD_PAYLOAD_OBJ) $(TD_SHIM_PAYLOAD_OBJ)

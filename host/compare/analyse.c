@@ -199,6 +199,10 @@ static void quality_warnings(struct cmp_report *r)
 				 cmp_run_letter(i),
 				 json_string_value(json_object_get(r->runs[i].meta, "emulation")) ?: "");
 	for (i = 0; i < r->nr_runs; i++)
+		if (json_is_true(json_object_get(r->runs[i].meta, "tdx_simulated")))
+			cmp_warn(r, "%s ran a simulated TD (SEPTBENCH_TDX_SIM=1: the shim payload in a default VM): no TDX, no S-EPT; its figures test the tool",
+				 cmp_run_letter(i));
+	for (i = 0; i < r->nr_runs; i++)
 		for (j = 0; j < r->runs[i].nr_scen; j++) {
 			const struct cmp_scenario *s = &r->runs[i].scen[j];
 

@@ -1,8 +1,9 @@
 # td-stub: the TD payload's shim build in a default VM started in a TD's
-# entry state (tests/kvm/td_sim.c).  Needs /dev/kvm: run it in scripts/vmtest.
+# entry state (host/tdx/td_sim.c).  Needs /dev/kvm: run it in scripts/vmtest.
 # Included from tests/kvm/kvm.mk.
 
-TD_STUB_OBJS := $(BUILD)/tests/kvm/td_stub.o $(BUILD)/tests/kvm/td_sim.o
+TD_STUB_OBJS := $(BUILD)/tests/kvm/td_stub.o $(BUILD)/host/tdx/td_sim.o $(BUILD)/host/tdx/td_run.o \
+	$(BUILD)/host/tdx/td_ucall.o $(BUILD)/host/tdx/td.o $(BUILD)/host/tdx/td_cpuid.o $(BUILD)/host/tdx/kvm_io.o
 
 all: $(BUILD)/tests/td-stub
 

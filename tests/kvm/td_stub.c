@@ -11,7 +11,7 @@
  *   td-stub [-L]    -L: enter with EFER.LME set, exactly as a TD does
  *                   (not under QEMU's TCG, which hangs on it: td_sim.c)
  */
-#include "td_sim.h"
+#include "../../host/tdx/td_sim.h"
 
 #include "../../guest/pattern.h"
 #include "../unit/tap.h"
@@ -216,7 +216,7 @@ static bool vcpus_ok(struct td_sim *s)
 	unsigned int i;
 
 	for (i = 0; i < s->nr_vcpus; i++) {
-		struct td_sim_vcpu *v = &s->vcpus[i];
+		struct td_rt_vcpu *v = &s->vcpus[i];
 
 		if (v->fail[0] || v->errored || v->fatal) {
 			printf("# vCPU %u: %s%s error %u (0x%llx 0x%llx 0x%llx), fatal %d 0x%llx\n",
@@ -265,6 +265,7 @@ static int start(struct td_sim *s, const struct td_params *p, unsigned int gpaw,
 	r = td_sim_create(s, &cfg);
 	if (r)
 		return r;
+	s->log_accepts = true;
 	for (i = 0; i < p->nr_vcpus; i++) {
 		s->vcpus[i].script = scripts[i].w;
 		s->vcpus[i].script_len = scripts[i].n;
@@ -298,7 +299,7 @@ static void accept_4k(const char *name, uint32_t pattern, uint32_t passes, unsig
 	       "%s: each vCPU accepts its pages at 4K in pattern order", name);
 	tap_ok(!r && check_once(&s), "%s: every page accepted exactly once", name);
 	for (i = 0; i < 2 && !r; i++) {
-		struct td_sim_vcpu *v = &s.vcpus[i];
+		struct td_rt_vcpu *v = &s.vcpus[i];
 
 		slice(&p, i, &first, &count);
 		done &= v->nr_start == 1 && v->nr_done == 1 && v->nr_exit == 1 &&
@@ -352,7 +353,7 @@ static void accept_2m(void)
 	       "retried as 512 x 4K, ascending");
 	tap_ok(!r && check_once(&s), "2M rand: every page accepted exactly once");
 	for (i = 0; i < 2 && !r; i++) {
-		struct td_sim_vcpu *v = &s.vcpus[i];
+		struct td_rt_vcpu *v = &s.vcpus[i];
 
 		slice(&p, i, &first, &count);
 		chunks = count / CHUNK_PAGES;
@@ -447,7 +448,7 @@ static void convert(unsigned int gpaw)
 		{ gpa, size, TDVMCALL_SUCCESS },
 	};
 	struct script sc[1] = { 0 };
-	struct td_sim_vcpu *v;
+	struct td_rt_vcpu *v;
 	struct td_sim s;
 	int r;
 
@@ -487,7 +488,7 @@ static void fatal(void)
 {
 	struct td_params p = params(2, GUEST_PAT_SEQ, 1, TD_ACCEPT_4K, 1, 1);
 	struct script sc[1] = { 0 };
-	struct td_sim_vcpu *v;
+	struct td_rt_vcpu *v;
 	struct td_sim s;
 	int r;
 

@@ -7,16 +7,33 @@
  * leaves nothing open.  No TDX hardware was involved.
  */
 #include "tdx/td.h"
+#include "tdx/td_run.h"
 #include "tap.h"
+
+#include "../../guest/abi.h"
 
 #include <errno.h>
 #include <linux/kvm.h>
 #include <linux/kvm_para.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #define FAKE_FD0	100
 #define MAX_FDS		64
 #define CAPS_LEAVES	5
+#define MAX_EXITS	32
+#define RUN_DATA_OFF	2048	/* where the fake puts port I/O data in kvm_run */
+
+/* One scripted KVM_RUN result for one vCPU. */
+struct fake_exit {
+	int vcpu;
+	uint32_t reason;
+	uint16_t port;
+	uint8_t dir;		/* KVM_EXIT_IO_IN / _OUT */
+	uint32_t value;		/* OUT data */
+	uint64_t a[3];		/* hypercall nr, args[0..1] / fatal R12 */
+	uint64_t a2;		/* hypercall args[2] */
+};
 
 struct fake {
 	struct kvm_io io;
@@ -43,7 +60,69 @@ struct fake {
 	struct kvm_memory_attributes last_attr;
 	unsigned int caps_need, getcpuid_need;
 	bool e2big_caps, e2big_getcpuid;
+	/* KVM_RUN: scripted exits, and what the host answered to them. */
+	struct kvm_run **runs;
+	struct fake_exit ex[MAX_EXITS];
+	int nr_ex;
+	bool ex_used[MAX_EXITS];
+	uint32_t in_answers[2][8];
+	int nr_in_answers[2];
+	uint64_t hc_ret[2];
+	int runs_done;
 };
+
+/* vCPU threads share the fake. */
+static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long fake_run(struct fake *f, int v)
+{
+	struct kvm_run *run;
+	int i;
+
+	if (v < 0 || v >= f->vcpus || v >= 2 || !f->runs)
+		return -EINVAL;
+	run = f->runs[v];
+	/* Collect the answer to the previous exit, as KVM would consume it. */
+	if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_IN &&
+	    f->nr_in_answers[v] < 8)
+		f->in_answers[v][f->nr_in_answers[v]++] = *(uint32_t *)((uint8_t *)run + RUN_DATA_OFF);
+	if (run->exit_reason == KVM_EXIT_HYPERCALL)
+		f->hc_ret[v] = run->hypercall.ret;
+	f->runs_done++;
+	for (i = 0; i < f->nr_ex; i++) {
+		const struct fake_exit *e = &f->ex[i];
+
+		if (f->ex_used[i] || e->vcpu != v)
+			continue;
+		f->ex_used[i] = true;
+		memset(run, 0, sizeof(*run));
+		run->exit_reason = e->reason;
+		switch (e->reason) {
+		case KVM_EXIT_IO:
+			run->io.direction = e->dir;
+			run->io.size = 4;
+			run->io.port = e->port;
+			run->io.count = 1;
+			run->io.data_offset = RUN_DATA_OFF;
+			*(uint32_t *)((uint8_t *)run + RUN_DATA_OFF) = e->value;
+			break;
+		case KVM_EXIT_HYPERCALL:
+			run->hypercall.nr = e->a[0];
+			run->hypercall.args[0] = e->a[1];
+			run->hypercall.args[1] = e->a[2];
+			run->hypercall.args[2] = e->a2;
+			run->hypercall.ret = 0xdead;
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			run->system_event.type = KVM_SYSTEM_EVENT_TDX_FATAL;
+			run->system_event.ndata = 16;
+			run->system_event.data[12] = e->a[0];	/* R12 */
+			break;
+		}
+		return 0;
+	}
+	return -EIO;	/* the script ran out: the runtime should have stopped */
+}
 
 static void note(struct fake *f, const char *what)
 {
@@ -188,7 +267,19 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 	return -EINVAL;
 }
 
+static long fake_ioctl_locked(struct kvm_io *io, int fd, unsigned long req, void *arg);
+
 static long fake_ioctl(struct kvm_io *io, int fd, unsigned long req, void *arg)
+{
+	long r;
+
+	pthread_mutex_lock(&fake_lock);
+	r = fake_ioctl_locked(io, fd, req, arg);
+	pthread_mutex_unlock(&fake_lock);
+	return r;
+}
+
+static long fake_ioctl_locked(struct kvm_io *io, int fd, unsigned long req, void *arg)
 {
 	struct fake *f = io->priv;
 	long r = 0;
@@ -302,6 +393,8 @@ static long fake_ioctl(struct kvm_io *io, int fd, unsigned long req, void *arg)
 	}
 	case KVM_MEMORY_ENCRYPT_OP:
 		return do_tdx(f, fd, arg);
+	case KVM_RUN:
+		return fake_run(f, fd - f->vm_fd - 2);
 	}
 	return -ENOTTY;
 }
@@ -386,6 +479,100 @@ static const struct kvm_cpuid_entry2 *init_leaf(const struct fake *f, uint32_t f
 	return NULL;
 }
 
+static int add_exit(struct fake *f, struct fake_exit e)
+{
+	f->ex[f->nr_ex] = e;
+	return f->nr_ex++;
+}
+
+static void add_out(struct fake *f, int v, uint16_t port, uint32_t value)
+{
+	add_exit(f, (struct fake_exit){ .vcpu = v, .reason = KVM_EXIT_IO, .port = port,
+					.dir = KVM_EXIT_IO_OUT, .value = value });
+}
+
+static void add_in(struct fake *f, int v)
+{
+	add_exit(f, (struct fake_exit){ .vcpu = v, .reason = KVM_EXIT_IO, .port = TD_CMD_PORT,
+					.dir = KVM_EXIT_IO_IN });
+}
+
+static void reset_exits(struct fake *f)
+{
+	memset(f->ex_used, 0, sizeof(f->ex_used));
+	memset(f->nr_in_answers, 0, sizeof(f->nr_in_answers));
+	f->nr_ex = 0;
+	f->runs_done = 0;
+}
+
+/*
+ * The TD runtime (td_run.c) on the fake's vCPUs: ucalls over port I/O,
+ * command INs answered from the script and across runs, MapGPA exits
+ * answered through td_handle_map_gpa, ReportFatalError with its code,
+ * and an exit it does not know named.
+ */
+static void runtime(struct fake *f, struct td *td)
+{
+	static const uint32_t cmd_convert[] = { TD_CMD_CONVERT | TD_CONVERT_SHARED };
+	static const uint32_t cmd_exit[] = { TD_CMD_EXIT };
+	struct td_rt rt;
+	char buf[320];
+	int i, n;
+
+	f->runs = td->run;
+	reset_exits(f);
+	/* vCPU 0: BOOTED (4 args: 8 words), IN, MapGPA, CONVERTED, fatal error. */
+	for (i = 0; i < 8; i++)
+		add_out(f, 0, TD_UCALL_ARG_PORT, i == 6 ? 48 : i == 7 ? 0 : 0x11 * (i + 1));
+	add_out(f, 0, GUEST_UCALL_PORT, TD_UCALL_BOOTED);
+	add_in(f, 0);
+	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_HYPERCALL,
+					.a = { KVM_HC_MAP_GPA_RANGE, 0x400000, 512 }, .a2 = 1 << 5 });
+	add_out(f, 0, GUEST_UCALL_PORT, TD_UCALL_CONVERTED);
+	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_SYSTEM_EVENT,
+					.a = { TD_ERR_MAP_GPA } });
+	/* vCPU 1: parks in its first IN. */
+	add_in(f, 1);
+	n = f->attr_calls;
+	tap_ok(!td_rt_init(&rt, &f->io, 2, td->vcpu_fd, td->run),
+	       "runtime: set up on the TD's vCPUs");
+	rt.td = td;
+	td_rt_script(&rt, 0, cmd_convert, 1);
+	tap_ok(!td_rt_run(&rt, 5000), "runtime: both vCPUs run until they stop (no timeout)");
+	tap_ok(rt.vcpus[0].booted && rt.vcpus[0].boot[0] == (0x22ull << 32 | 0x11) &&
+	       rt.vcpus[0].boot[3] == 48, "runtime: ucall arguments gathered as u64 pairs (BOOTED)");
+	tap_ok(f->nr_in_answers[0] >= 1 && f->in_answers[0][0] == cmd_convert[0],
+	       "runtime: the command IN answered with the script's word");
+	tap_ok(f->hc_ret[0] == 0 && f->attr_calls == n + 1 && !f->last_attr.attributes &&
+	       f->last_attr.address == 0x400000 && rt.map_exits_shared == 1 && rt.map_pages == 512,
+	       "runtime: a MapGPA exit answered (ret 0, attributes shared) and counted to shared");
+	tap_ok(rt.vcpus[0].nr_converted == 1 && rt.vcpus[0].fatal &&
+	       rt.vcpus[0].fatal_code == TD_ERR_MAP_GPA &&
+	       strstr(td_rt_failure(&rt, buf, sizeof(buf)) ?: "", "ReportFatalError 0x5"),
+	       "runtime: ReportFatalError (KVM_SYSTEM_EVENT_TDX_FATAL) stops the vCPU with R12 (%s)",
+	       buf);
+	tap_ok(rt.vcpus[1].parked && !f->nr_in_answers[1], "runtime: a vCPU without commands parks in its IN");
+
+	/* The next run answers the parked IN first; an unknown exit is named. */
+	reset_exits(f);
+	add_out(f, 1, GUEST_UCALL_PORT, UCALL_EXIT);
+	add_exit(f, (struct fake_exit){ .vcpu = 1, .reason = 0x99 });
+	rt.vcpus[0].fatal = false;
+	rt.vcpus[0].fail[0] = '\0';
+	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_HYPERCALL,
+					.a = { KVM_HC_MAP_GPA_RANGE + 1, 0, 0 } });
+	td_rt_script(&rt, 1, cmd_exit, 1);
+	td_rt_run(&rt, 5000);
+	tap_ok(f->nr_in_answers[1] == 1 && f->in_answers[1][0] == TD_CMD_EXIT &&
+	       rt.vcpus[1].nr_exit == 1, "runtime: a parked IN is answered by the next run's first word");
+	tap_ok(strstr(rt.vcpus[1].fail, "unexpected exit 153") != NULL,
+	       "runtime: an unknown exit is named (%s)", rt.vcpus[1].fail);
+	tap_ok(strstr(rt.vcpus[0].fail, "unexpected hypercall 13") != NULL,
+	       "runtime: a hypercall other than MapGPA is named (%s)", rt.vcpus[0].fail);
+	td_rt_free(&rt);
+	f->runs = NULL;
+}
+
 int main(void)
 {
 	struct td_config cfg = base_cfg;
@@ -394,7 +581,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(30);
+	tap_plan(40);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -461,6 +648,8 @@ int main(void)
 	       "a range outside the TD's memory: EINVAL, no attributes touched");
 	td.run[1]->exit_reason = KVM_EXIT_IO;
 	tap_ok(td_handle_map_gpa(&td, 1) == -EINVAL, "other exits are not MapGPA");
+
+	runtime(&f, &td);
 
 	td_destroy(&td);
 	tap_ok(!open_fds(&f) && !f.live_maps, "destroy closes every fd and unmaps everything");

@@ -5,16 +5,19 @@
  * off, RIP at the reset vector, the TDX module's entry registers), with
  * the TD's memory layout (guest/td/td_abi.h).  The host answers the
  * shim's TDCALLs the way the TDX module and KVM would, and logs them.
+ * The vCPUs run on the TD runtime (td_run.c), as a real TD's would.
  *
  * Not a TDX backend: no S-EPT, nothing private.  It checks the payload's
- * boot code and its accept/convert control flow.
+ * boot code and its accept/convert control flow (tests/kvm/td_stub.c),
+ * and it runs the engine's tdx path end to end with SEPTBENCH_TDX_SIM=1.
  */
 #ifndef SEPTBENCH_TD_SIM_H
 #define SEPTBENCH_TD_SIM_H
 
 #include "../../guest/abi.h"
 #include "../../guest/td/td_abi.h"
-#include "../../host/kvm/vm.h"
+#include "../kvm/vm.h"
+#include "td_run.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -39,32 +42,6 @@ struct td_event {
 	uint64_t a[4];
 };
 
-struct td_sim_vcpu {
-	struct td_sim *sim;
-	unsigned int idx;
-	int fd;
-	struct kvm_run *run;
-	pthread_t thread;
-	bool started;
-	/* What the host answers to the guest's INs on TD_CMD_PORT. */
-	const uint32_t *script;
-	unsigned int script_len, script_pos;
-	/* TD ucall arguments gathered from TD_UCALL_ARG_PORT. */
-	uint32_t argw[2 * TD_UCALL_MAX_ARGS];
-	unsigned int nr_argw;
-	/* Results. */
-	bool booted;
-	uint64_t boot[4];		/* CR0, CR4, EFER, GPAW << 32 | index */
-	unsigned int nr_start, nr_done, nr_converted, nr_exit, nr_progress;
-	uint64_t done[TD_DONE_NR];	/* the last DONE */
-	uint64_t converted[4][4];	/* the CONVERTED ucalls, first four */
-	bool errored;
-	uint64_t error[4];		/* UCALL_ERROR or UCALL_EXCEPTION arguments */
-	uint32_t error_nr;
-	bool fatal;
-	uint64_t fatal_code;
-	char fail[256];			/* a host-side failure: unexpected exit etc. */
-};
 
 struct td_sim_config {
 	unsigned int nr_vcpus;
@@ -74,6 +51,7 @@ struct td_sim_config {
 	uint64_t image_size;
 	struct td_params params;	/* copied to TD_PARAMS_GPA */
 	bool efer_lme;			/* enter with EFER.LME set, as a TD (not under TCG) */
+	bool mem_memfd;			/* test memory on a memfd (punchable), else anon */
 };
 
 struct td_sim {
@@ -84,7 +62,9 @@ struct td_sim {
 	uint64_t sys_gpa, mem_gpa, mem_size;
 	uint64_t shared_bit;
 	unsigned int nr_vcpus;
-	struct td_sim_vcpu *vcpus;
+	struct td_rt rt;
+	struct td_rt_vcpu *vcpus;	/* rt.vcpus */
+	int *vcpu_fd;
 	uint8_t *accepted;		/* per 4K page of test memory, as the TDX module tracks */
 
 	/* Policies; NULL answers success. */
@@ -95,21 +75,20 @@ struct td_sim {
 			       uint64_t pages, uint64_t attrs);
 	void *ctx;
 
+	bool log_accepts;		/* log every accept (td_stub); MapGPA is always logged */
+
 	pthread_mutex_t lock;
 	struct td_event *ev;
 	size_t nr_ev, cap_ev;
-	volatile int stop;
 };
 
 /* Create the VM, load the image and params, set up vCPUs in the TD entry state. */
 int td_sim_create(struct td_sim *s, const struct td_sim_config *cfg);
 void td_sim_destroy(struct td_sim *s);
-/*
- * Run every vCPU on its own thread until its script is used up (it then
- * sits in its next IN), it reports a fatal error, or @timeout_ms passes.
- * 0, or -ETIMEDOUT.
- */
+/* td_rt_run() on the simulated vCPUs: 0, or -ETIMEDOUT with kvm_error() set. */
 int td_sim_run(struct td_sim *s, unsigned int timeout_ms);
+/* Accepted 4K pages of test memory, as the simulated TDX module counts them. */
+uint64_t td_sim_accepted_pages(struct td_sim *s);
 /* Host view of a GPA in either slot, or NULL. */
 void *td_sim_hva(struct td_sim *s, uint64_t gpa, uint64_t len);
 

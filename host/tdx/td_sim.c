@@ -21,17 +21,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
-
-#define SIM_KICK_SIGNAL	(SIGRTMIN + 3)
 
 void *td_sim_hva(struct td_sim *s, uint64_t gpa, uint64_t len)
 {
@@ -107,15 +103,15 @@ static void seg32(struct kvm_segment *seg, bool code)
 	seg->g = 1;
 }
 
-static int setup_vcpu(struct td_sim *s, struct td_sim_vcpu *v, const struct td_sim_config *cfg)
+static int setup_vcpu(struct td_sim *s, unsigned int idx, int fd, const struct td_sim_config *cfg)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	if (ioctl(v->fd, KVM_SET_CPUID2, s->cpuid))
-		return kvm_fail_errno("KVM_SET_CPUID2 (vCPU %u)", v->idx);
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
-		return kvm_fail_errno("KVM_GET_SREGS (vCPU %u)", v->idx);
+	if (ioctl(fd, KVM_SET_CPUID2, s->cpuid))
+		return kvm_fail_errno("KVM_SET_CPUID2 (vCPU %u)", idx);
+	if (ioctl(fd, KVM_GET_SREGS, &sregs))
+		return kvm_fail_errno("KVM_GET_SREGS (vCPU %u)", idx);
 	seg32(&sregs.cs, true);
 	seg32(&sregs.ds, false);
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
@@ -136,8 +132,8 @@ static int setup_vcpu(struct td_sim *s, struct td_sim_vcpu *v, const struct td_s
 	sregs.cr3 = 0;
 	sregs.cr4 = 0x40;
 	sregs.efer = cfg->efer_lme ? 0x901 : 0x801;
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs))
-		return kvm_fail_errno("KVM_SET_SREGS (vCPU %u, TD entry state)", v->idx);
+	if (ioctl(fd, KVM_SET_SREGS, &sregs))
+		return kvm_fail_errno("KVM_SET_SREGS (vCPU %u, TD entry state)", idx);
 
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = TD_RESET_VECTOR;
@@ -145,17 +141,20 @@ static int setup_vcpu(struct td_sim *s, struct td_sim_vcpu *v, const struct td_s
 	regs.rbx = cfg->gpaw;
 	regs.rcx = regs.r8 = cfg->rcx ? cfg->rcx : TD_PARAMS_GPA;
 	regs.rdx = cpuid1_eax(s->cpuid);
-	regs.rsi = v->idx;
-	if (ioctl(v->fd, KVM_SET_REGS, &regs))
-		return kvm_fail_errno("KVM_SET_REGS (vCPU %u)", v->idx);
+	regs.rsi = idx;
+	if (ioctl(fd, KVM_SET_REGS, &regs))
+		return kvm_fail_errno("KVM_SET_REGS (vCPU %u)", idx);
 	return 0;
 }
+
+static bool shim_call(struct td_rt *rt, struct td_rt_vcpu *v, uint32_t leaf);
 
 int td_sim_create(struct td_sim *s, const struct td_sim_config *cfg)
 {
 	uint64_t mem_size = cfg->params.mem_size;
+	struct kvm_run **runs;
 	unsigned int i;
-	int r;
+	int r = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->kvm_fd = s->vm_fd = -1;
@@ -194,49 +193,65 @@ int td_sim_create(struct td_sim *s, const struct td_sim_config *cfg)
 	r = set_slot(s, 0, s->sys_gpa, &s->sys);
 	if (r)
 		return r;
-	r = guest_mem_alloc(&s->mem, BACKING_ANON, mem_size, -1);
+	r = guest_mem_alloc(&s->mem, cfg->mem_memfd ? BACKING_MEMFD : BACKING_ANON, mem_size, -1);
 	if (r)
 		return r;
 	r = set_slot(s, 1, s->mem_gpa, &s->mem);
 	if (r)
 		return r;
 	s->accepted = calloc(mem_size / GUEST_PAGE_SIZE, 1);
-	s->vcpus = calloc(s->nr_vcpus, sizeof(*s->vcpus));
-	if (!s->accepted || !s->vcpus)
+	s->vcpu_fd = calloc(s->nr_vcpus, sizeof(*s->vcpu_fd));
+	runs = calloc(s->nr_vcpus, sizeof(*runs));
+	if (!s->accepted || !s->vcpu_fd || !runs) {
+		free(runs);
 		return kvm_fail(ENOMEM, "td_sim state");
-	for (i = 0; i < s->nr_vcpus; i++)
-		s->vcpus[i].fd = -1;
-	for (i = 0; i < s->nr_vcpus; i++) {
-		struct td_sim_vcpu *v = &s->vcpus[i];
-
-		v->sim = s;
-		v->idx = i;
-		v->fd = ioctl(s->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
-		if (v->fd < 0)
-			return kvm_fail_errno("KVM_CREATE_VCPU %u", i);
-		v->run = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-		if (v->run == MAP_FAILED) {
-			v->run = NULL;
-			return kvm_fail_errno("mmap kvm_run");
-		}
-		r = setup_vcpu(s, v, cfg);
-		if (r)
-			return r;
 	}
-	return 0;
+	for (i = 0; i < s->nr_vcpus; i++)
+		s->vcpu_fd[i] = -1;
+	for (i = 0; i < s->nr_vcpus && !r; i++) {
+		s->vcpu_fd[i] = ioctl(s->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
+		if (s->vcpu_fd[i] < 0) {
+			r = kvm_fail_errno("KVM_CREATE_VCPU %u", i);
+			break;
+		}
+		runs[i] = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       s->vcpu_fd[i], 0);
+		if (runs[i] == MAP_FAILED) {
+			runs[i] = NULL;
+			r = kvm_fail_errno("mmap kvm_run");
+			break;
+		}
+		r = setup_vcpu(s, i, s->vcpu_fd[i], cfg);
+	}
+	if (!r && td_rt_init(&s->rt, &kvm_io_sys, s->nr_vcpus, s->vcpu_fd, runs))
+		r = kvm_fail(ENOMEM, "td_sim runtime");
+	if (!r) {
+		s->vcpus = s->rt.vcpus;
+		s->rt.shim = shim_call;
+		s->rt.shim_ctx = s;
+		free(runs);
+		return 0;
+	}
+	/* Keep the maps where td_sim_destroy finds them. */
+	for (i = 0; i < s->nr_vcpus; i++)
+		if (runs[i])
+			munmap(runs[i], s->run_size);
+	free(runs);
+	return r;
 }
 
 void td_sim_destroy(struct td_sim *s)
 {
 	unsigned int i;
 
-	for (i = 0; s->vcpus && i < s->nr_vcpus; i++) {
+	for (i = 0; s->vcpus && i < s->nr_vcpus; i++)
 		if (s->vcpus[i].run)
 			munmap(s->vcpus[i].run, s->run_size);
-		if (s->vcpus[i].fd >= 0)
-			close(s->vcpus[i].fd);
-	}
-	free(s->vcpus);
+	for (i = 0; s->vcpu_fd && i < s->nr_vcpus; i++)
+		if (s->vcpu_fd[i] >= 0)
+			close(s->vcpu_fd[i]);
+	td_rt_free(&s->rt);
+	free(s->vcpu_fd);
 	if (s->vm_fd >= 0)
 		close(s->vm_fd);
 	guest_mem_free(&s->mem);
@@ -250,7 +265,7 @@ void td_sim_destroy(struct td_sim *s)
 }
 
 static __attribute__((format(printf, 2, 3)))
-void vfail(struct td_sim_vcpu *v, const char *fmt, ...)
+void vfail(struct td_rt_vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -260,7 +275,7 @@ void vfail(struct td_sim_vcpu *v, const char *fmt, ...)
 }
 
 /* The TDX module's side of TDG.MEM.PAGE.ACCEPT, as far as the payload sees it. */
-static uint64_t sim_accept(struct td_sim *s, struct td_sim_vcpu *v, uint64_t rcx)
+static uint64_t sim_accept(struct td_sim *s, struct td_rt_vcpu *v, uint64_t rcx)
 {
 	unsigned int level = rcx & 7;
 	uint64_t gpa = rcx & ~0xfffull, size, first, i, st = 0;
@@ -279,8 +294,25 @@ static uint64_t sim_accept(struct td_sim *s, struct td_sim_vcpu *v, uint64_t rcx
 		for (i = 0; !st && i < size / GUEST_PAGE_SIZE; i++)
 			s->accepted[first + i] = 1;
 	}
-	log_event(s, TD_EV_ACCEPT, v->idx, gpa, level, st, 0);
+	if (s->log_accepts)
+		log_event(s, TD_EV_ACCEPT, v->idx, gpa, level, st, 0);
 	return st;
+}
+
+static void forget_accepts(struct td_sim *s, uint64_t gpa, uint64_t len)
+{
+	if (gpa < s->mem_gpa || gpa + len > s->mem_gpa + s->mem_size)
+		return;
+	memset(s->accepted + (gpa - s->mem_gpa) / GUEST_PAGE_SIZE, 0, len / GUEST_PAGE_SIZE);
+}
+
+uint64_t td_sim_accepted_pages(struct td_sim *s)
+{
+	uint64_t i, n = 0;
+
+	for (i = 0; i < s->mem_size / GUEST_PAGE_SIZE; i++)
+		n += s->accepted[i];
+	return n;
 }
 
 /*
@@ -289,7 +321,7 @@ static uint64_t sim_accept(struct td_sim *s, struct td_sim_vcpu *v, uint64_t rcx
  * the shared bit; a failed exit ends the call, -EAGAIN as RETRY with the
  * GPA of the chunk that failed in R11.
  */
-static void sim_map_gpa(struct td_sim *s, struct td_sim_vcpu *v, volatile struct td_shim_mbox *m)
+static void sim_map_gpa(struct td_sim *s, struct td_rt_vcpu *v, volatile struct td_shim_mbox *m)
 {
 	uint64_t gpa = m->r12, size = m->r13, end = gpa + size, next, len, attrs;
 	uint64_t r10 = TDVMCALL_SUCCESS, r11 = 0;
@@ -319,6 +351,11 @@ static void sim_map_gpa(struct td_sim *s, struct td_sim_vcpu *v, volatile struct
 			r10 = TDVMCALL_INVALID_OPERAND;
 			break;
 		}
+		td_rt_count_map_exit(&s->rt, len / GUEST_PAGE_SIZE,
+				     attrs == KVM_MAP_GPA_RANGE_ENCRYPTED);
+		/* Shared pages are no longer the TD's: KVM removed them (REMOVE). */
+		if (attrs == KVM_MAP_GPA_RANGE_DECRYPTED)
+			forget_accepts(s, next & ~s->shared_bit, len);
 	}
 out:
 	log_event(s, TD_EV_MAP_GPA, v->idx, gpa, size, r10, r11);
@@ -327,8 +364,9 @@ out:
 }
 
 /* One shim TDCALL; false when the vCPU is done (ReportFatalError). */
-static bool shim_call(struct td_sim *s, struct td_sim_vcpu *v, uint32_t leaf)
+static bool shim_call(struct td_rt *rt, struct td_rt_vcpu *v, uint32_t leaf)
 {
+	struct td_sim *s = rt->shim_ctx;
 	volatile struct td_shim_mbox *m = td_sim_hva(s, TD_SHIM_MBOX_GPA +
 						     v->idx * TD_SHIM_MBOX_SIZE, sizeof(*m));
 
@@ -367,168 +405,9 @@ static bool shim_call(struct td_sim *s, struct td_sim_vcpu *v, uint32_t leaf)
 	}
 }
 
-static void ucall(struct td_sim_vcpu *v, uint32_t nr)
-{
-	uint64_t a[TD_UCALL_MAX_ARGS] = { 0 };
-	unsigned int i;
-
-	for (i = 0; i + 1 < v->nr_argw; i += 2)
-		a[i / 2] = v->argw[i] | (uint64_t)v->argw[i + 1] << 32;
-	v->nr_argw = 0;
-	switch (nr) {
-	case TD_UCALL_BOOTED:
-		v->booted = true;
-		memcpy(v->boot, a, sizeof(v->boot));
-		break;
-	case UCALL_START:
-		v->nr_start++;
-		break;
-	case UCALL_PROGRESS:
-		v->nr_progress++;
-		break;
-	case UCALL_DONE:
-		v->nr_done++;
-		memcpy(v->done, a, sizeof(v->done));
-		break;
-	case TD_UCALL_CONVERTED:
-		if (v->nr_converted < 4)
-			memcpy(v->converted[v->nr_converted], a, sizeof(v->converted[0]));
-		v->nr_converted++;
-		break;
-	case UCALL_EXIT:
-		v->nr_exit++;
-		break;
-	case UCALL_ERROR:
-	case UCALL_EXCEPTION:
-		v->errored = true;
-		v->error_nr = nr;
-		memcpy(v->error, a, sizeof(v->error));
-		break;
-	default:
-		vfail(v, "unknown ucall %u", nr);
-	}
-}
-
-/* Port I/O; false when the vCPU is done. */
-static bool handle_io(struct td_sim_vcpu *v)
-{
-	struct kvm_run *run = v->run;
-	uint32_t *data = (uint32_t *)((uint8_t *)run + run->io.data_offset);
-	bool out = run->io.direction == KVM_EXIT_IO_OUT;
-
-	if (run->io.size != 4 || run->io.count != 1) {
-		vfail(v, "port 0x%x: size %u count %u", run->io.port, run->io.size, run->io.count);
-		return false;
-	}
-	switch (run->io.port) {
-	case TD_UCALL_ARG_PORT:
-		if (!out || v->nr_argw >= 2 * TD_UCALL_MAX_ARGS)
-			break;
-		v->argw[v->nr_argw++] = *data;
-		return true;
-	case GUEST_UCALL_PORT:
-		if (!out)
-			break;
-		ucall(v, *data);
-		return !v->fail[0];
-	case TD_CMD_PORT:
-		if (out)
-			break;
-		if (v->script_pos >= v->script_len)
-			return false;		/* parked in its IN, as a TD would be */
-		*data = v->script[v->script_pos++];
-		return true;
-	case TD_SHIM_PORT:
-		if (!out)
-			break;
-		return shim_call(v->sim, v, *data);
-	}
-	vfail(v, "unexpected port %s 0x%x", out ? "out" : "in", run->io.port);
-	return false;
-}
-
-static void *vcpu_thread(void *arg)
-{
-	struct td_sim_vcpu *v = arg;
-	struct kvm_run *run = v->run;
-
-	while (!v->sim->stop) {
-		if (ioctl(v->fd, KVM_RUN, 0)) {
-			if (errno == EINTR)
-				continue;
-			vfail(v, "KVM_RUN: %s", strerror(errno));
-			break;
-		}
-		if (run->exit_reason == KVM_EXIT_IO) {
-			if (!handle_io(v))
-				break;
-			continue;
-		}
-		if (run->exit_reason == KVM_EXIT_SHUTDOWN)
-			vfail(v, "triple fault");
-		else if (run->exit_reason == KVM_EXIT_MMIO)
-			vfail(v, "MMIO %s at 0x%llx: outside the TD layout",
-			      run->mmio.is_write ? "write" : "read",
-			      (unsigned long long)run->mmio.phys_addr);
-		else if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
-			vfail(v, "VM entry failed, reason 0x%llx",
-			      (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		else if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
-			vfail(v, "KVM internal error, suberror %u", run->internal.suberror);
-		else
-			vfail(v, "unexpected exit %u", run->exit_reason);
-		break;
-	}
-	return NULL;
-}
-
-static void kick_handler(int sig)
-{
-}
-
 int td_sim_run(struct td_sim *s, unsigned int timeout_ms)
 {
-	struct sigaction sa = { .sa_handler = kick_handler };
-	struct timespec deadline;
-	unsigned int i;
-	int r = 0;
+	int r = td_rt_run(&s->rt, timeout_ms);
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIM_KICK_SIGNAL, &sa, NULL);
-
-	s->stop = 0;
-	for (i = 0; i < s->nr_vcpus; i++) {
-		if (pthread_create(&s->vcpus[i].thread, NULL, vcpu_thread, &s->vcpus[i]))
-			return kvm_fail(EAGAIN, "pthread_create");
-		s->vcpus[i].started = true;
-	}
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (timeout_ms % 1000) * 1000000l;
-	if (deadline.tv_nsec >= 1000000000l) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000l;
-	}
-	for (i = 0; i < s->nr_vcpus; i++) {
-		if (!r && pthread_timedjoin_np(s->vcpus[i].thread, NULL, &deadline) == 0) {
-			s->vcpus[i].started = false;
-			continue;
-		}
-		r = -ETIMEDOUT;
-	}
-	if (!r)
-		return 0;
-	/* Stuck guests (a spin, a lost ucall): kick them out of KVM_RUN. */
-	s->stop = 1;
-	for (i = 0; i < s->nr_vcpus; i++) {
-		if (!s->vcpus[i].started)
-			continue;
-		s->vcpus[i].run->immediate_exit = 1;
-		pthread_kill(s->vcpus[i].thread, SIM_KICK_SIGNAL);
-		pthread_join(s->vcpus[i].thread, NULL);
-		s->vcpus[i].started = false;
-		if (!s->vcpus[i].fail[0])
-			vfail(&s->vcpus[i], "timed out after %u ms", timeout_ms);
-	}
-	return kvm_fail(ETIMEDOUT, "td_sim_run");
+	return r ? kvm_fail(-r, "td_sim_run") : 0;
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs inside scripts/vmtest: the tdx backend's scenarios in the
+# simulation (SEPTBENCH_TDX_SIM=1), whose results tdx-sim.t checks on the
+# host.  $1: output folder (shared).
+set -u
+out=$1
+sb=$(dirname "$0")/../../../build/septbench
+mkdir -p "$out"
+
+SEPTBENCH_TDX_SIM=1 "$sb" run --vm-type tdx --scenario fault-4k --scenario prefault-4k \
+	--scenario zap-convert --scenario teardown --scenario zap-punch --scenario fault-2m \
+	--mem 8M --reps 2 --no-counters --quiet --out "$out/sim" >"$out/sim.log" 2>"$out/sim.err"
+echo $? >"$out/sim.rc"
+
+# churn: conversions back and forth on 4 vCPUs.
+SEPTBENCH_TDX_SIM=1 "$sb" run --vm-type tdx --scenario churn --mem 16M --reps 1 \
+	--no-counters --quiet --out "$out/churn" >"$out/churn.log" 2>"$out/churn.err"
+echo $? >"$out/churn.rc"
+
+# Ctrl-C while the simulated TD's vCPUs are in a phase.
+SEPTBENCH_TDX_SIM=1 "$sb" run --vm-type tdx --scenario fault-4k --mem 64M --reps 50 \
+	--no-counters --quiet --out "$out/intr" >/dev/null 2>&1 &
+pid=$!
+# meta.json is written when the repetitions start; each one takes seconds.
+for _ in $(seq 50); do
+	[ -n "$(ls "$out"/intr/*/meta.json 2>/dev/null)" ] && break
+	sleep 0.2
+done
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+echo $? >"$out/intr.rc"
+pgrep -x septbench >/dev/null && echo yes >"$out/intr.left" || echo no >"$out/intr.left"
+exit 0
