@@ -41,8 +41,7 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static __attribute__((format(printf, 2, 3)))
-void vfail(struct td_rt_vcpu *v, const char *fmt, ...)
+void td_rt_fail(struct td_rt_vcpu *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -130,7 +129,7 @@ static void ucall(struct td_rt_vcpu *v, uint32_t nr)
 		memcpy(v->error, a, sizeof(v->error));
 		break;
 	default:
-		vfail(v, "unknown ucall %u", nr);
+		td_rt_fail(v, "unknown ucall %u", nr);
 	}
 }
 
@@ -157,7 +156,7 @@ static bool handle_io(struct td_rt_vcpu *v)
 	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 
 	if (run->io.size != 4 || run->io.count != 1) {
-		vfail(v, "port 0x%x: size %u count %u", run->io.port, run->io.size, run->io.count);
+		td_rt_fail(v, "port 0x%x: size %u count %u", run->io.port, run->io.size, run->io.count);
 		return false;
 	}
 	switch (run->io.port) {
@@ -179,7 +178,7 @@ static bool handle_io(struct td_rt_vcpu *v)
 			break;
 		return v->rt->shim(v->rt, v, *data);
 	}
-	vfail(v, "unexpected port %s 0x%x", out ? "out" : "in", run->io.port);
+	td_rt_fail(v, "unexpected port %s 0x%x", out ? "out" : "in", run->io.port);
 	return false;
 }
 
@@ -188,11 +187,11 @@ static bool handle_hypercall(struct td_rt_vcpu *v)
 	struct kvm_run *run = v->run;
 
 	if (!v->rt->td || run->hypercall.nr != KVM_HC_MAP_GPA_RANGE) {
-		vfail(v, "unexpected hypercall %llu", (unsigned long long)run->hypercall.nr);
+		td_rt_fail(v, "unexpected hypercall %llu", (unsigned long long)run->hypercall.nr);
 		return false;
 	}
 	if (td_handle_map_gpa(v->rt->td, v->idx)) {
-		vfail(v, "MapGPA exit not answered");
+		td_rt_fail(v, "MapGPA exit not answered");
 		return false;
 	}
 	if (!run->hypercall.ret)
@@ -217,25 +216,25 @@ bool td_rt_exit(struct td_rt_vcpu *v)
 					run->system_event.data[FATAL_DATA_R12] : 0;
 			return false;
 		}
-		vfail(v, "system event %u", run->system_event.type);
+		td_rt_fail(v, "system event %u", run->system_event.type);
 		return false;
 	case KVM_EXIT_SHUTDOWN:
-		vfail(v, "triple fault");
+		td_rt_fail(v, "triple fault");
 		return false;
 	case KVM_EXIT_MMIO:
-		vfail(v, "MMIO %s at 0x%llx: outside the TD layout",
+		td_rt_fail(v, "MMIO %s at 0x%llx: outside the TD layout",
 		      run->mmio.is_write ? "write" : "read",
 		      (unsigned long long)run->mmio.phys_addr);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
-		vfail(v, "VM entry failed, reason 0x%llx",
+		td_rt_fail(v, "VM entry failed, reason 0x%llx",
 		      (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
-		vfail(v, "KVM internal error, suberror %u", run->internal.suberror);
+		td_rt_fail(v, "KVM internal error, suberror %u", run->internal.suberror);
 		return false;
 	default:
-		vfail(v, "unexpected exit %u", run->exit_reason);
+		td_rt_fail(v, "unexpected exit %u", run->exit_reason);
 		return false;
 	}
 }
@@ -255,7 +254,7 @@ static void *vcpu_thread(void *arg)
 		if (r == -EINTR)
 			continue;
 		if (r < 0) {
-			vfail(v, "KVM_RUN: %s", strerror((int)-r));
+			td_rt_fail(v, "KVM_RUN: %s", strerror((int)-r));
 			break;
 		}
 		if (!td_rt_exit(v))
@@ -347,7 +346,7 @@ int td_rt_run(struct td_rt *rt, unsigned int timeout_ms)
 			v->run->immediate_exit = 0;
 		v->started = false;
 		if (!v->fail[0] && r == -ETIMEDOUT)
-			vfail(v, "timed out after %u ms", timeout_ms);
+			td_rt_fail(v, "timed out after %u ms", timeout_ms);
 	}
 	return r;
 }

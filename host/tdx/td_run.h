@@ -77,6 +77,8 @@ struct td_rt {
 int td_rt_init(struct td_rt *rt, struct kvm_io *io, unsigned int nr_vcpus, const int *fds,
 	       struct kvm_run *const *runs);
 void td_rt_free(struct td_rt *rt);
+/* Mark vCPU @v failed with a one-line reason (the runtime and the simulation). */
+void td_rt_fail(struct td_rt_vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Give vCPU @vcpu its commands for the next run (@w must outlive it). */
 void td_rt_script(struct td_rt *rt, unsigned int vcpu, const uint32_t *w, unsigned int n);
 /*

@@ -264,16 +264,6 @@ void td_sim_destroy(struct td_sim *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
-static __attribute__((format(printf, 2, 3)))
-void vfail(struct td_rt_vcpu *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->fail, sizeof(v->fail), fmt, ap);
-	va_end(ap);
-}
-
 /* The TDX module's side of TDG.MEM.PAGE.ACCEPT, as far as the payload sees it. */
 static uint64_t sim_accept(struct td_sim *s, struct td_rt_vcpu *v, uint64_t rcx)
 {
@@ -371,7 +361,7 @@ static bool shim_call(struct td_rt *rt, struct td_rt_vcpu *v, uint32_t leaf)
 						     v->idx * TD_SHIM_MBOX_SIZE, sizeof(*m));
 
 	if (leaf != m->rax) {
-		vfail(v, "shim: leaf %u on the port, %llu in the mailbox", leaf,
+		td_rt_fail(v, "shim: leaf %u on the port, %llu in the mailbox", leaf,
 		      (unsigned long long)m->rax);
 		return false;
 	}
@@ -382,7 +372,7 @@ static bool shim_call(struct td_rt *rt, struct td_rt_vcpu *v, uint32_t leaf)
 	case TDG_VP_VMCALL:
 		m->rax = TDX_SUCCESS;
 		if (m->rcx != TDVMCALL_GPR_MASK || m->r10) {
-			vfail(v, "TDVMCALL with RCX 0x%llx, R10 0x%llx",
+			td_rt_fail(v, "TDVMCALL with RCX 0x%llx, R10 0x%llx",
 			      (unsigned long long)m->rcx, (unsigned long long)m->r10);
 			return false;
 		}
