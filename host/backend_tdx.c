@@ -102,18 +102,39 @@ static enum engine_status td_begin(struct rep *r)
 	return ENGINE_OK;
 }
 
-/* The guest accepts each page (4K) before its first touch: the accept is the fault. */
-static enum engine_status td_guest_phase(struct rep *r, const char *name, enum pattern pattern,
-					 unsigned int write_pct)
+enum td_op {
+	TD_RUN,			/* the guest's accept-and-touch walk */
+	TD_PREFAULT,		/* KVM_PRE_FAULT_MEMORY after FINALIZE */
+	TD_TO_SHARED,		/* MapGPA of the range to shared */
+	TD_TO_PRIVATE,
+	TD_PUNCH,		/* PUNCH_HOLE on the guest_memfd */
+};
+
+/* One TD phase: KVM stats and counters around @op, recorded as @name. */
+static enum engine_status td_phase_do(struct rep *r, const char *name, enum td_op op)
 {
-	struct td_phase ph;
+	struct td_phase ph = { 0 };
 	enum engine_status st;
-	int err;
+	int err = -EINVAL;
 
 	st = td_begin(r);
 	if (st)
 		return st;
-	err = td_session_run(r->td, true, &ph);
+	switch (op) {
+	case TD_RUN:
+		err = td_session_run(r->td, true, &ph);
+		break;
+	case TD_PREFAULT:
+		err = td_session_prefault(r->td, &ph);
+		break;
+	case TD_TO_SHARED:
+	case TD_TO_PRIVATE:
+		err = td_session_convert(r->td, op == TD_TO_SHARED, &ph);
+		break;
+	case TD_PUNCH:
+		err = td_session_punch(r->td, &ph);
+		break;
+	}
 	if (err) {
 		rep_instr_abort(r);
 		td_session_phase_free(&ph);
@@ -122,40 +143,19 @@ static enum engine_status td_guest_phase(struct rep *r, const char *name, enum p
 	return td_record(r, name, &ph);
 }
 
+/* The guest accepts each page (4K) before its first touch: the accept is the fault. */
+static enum engine_status td_guest_phase(struct rep *r, const char *name, enum pattern pattern,
+					 unsigned int write_pct)
+{
+	return td_phase_do(r, name, TD_RUN);
+}
+
 /* KVM_PRE_FAULT_MEMORY (AUG after FINALIZE), then the guest's accepts on their own. */
 static enum engine_status td_prefault(struct rep *r, bool bare)
 {
-	struct td_phase ph;
-	enum engine_status st;
-	int err;
+	enum engine_status st = td_phase_do(r, "prefault", TD_PREFAULT);
 
-	st = td_begin(r);
-	if (st)
-		return st;
-	err = td_session_prefault(r->td, &ph);
-	if (err) {
-		rep_instr_abort(r);
-		return td_fail(r, err, "prefault");
-	}
-	st = td_record(r, "prefault", &ph);
-	return st ? st : td_guest_phase(r, "accept", r->s->pattern, r->s->write_pct);
-}
-
-static enum engine_status td_convert(struct rep *r, const char *name, bool to_shared)
-{
-	struct td_phase ph;
-	enum engine_status st;
-	int err;
-
-	st = td_begin(r);
-	if (st)
-		return st;
-	err = td_session_convert(r->td, to_shared, &ph);
-	if (err) {
-		rep_instr_abort(r);
-		return td_fail(r, err, name);
-	}
-	return td_record(r, name, &ph);
+	return st ? st : td_phase_do(r, "accept", TD_RUN);
 }
 
 /*
@@ -165,23 +165,12 @@ static enum engine_status td_convert(struct rep *r, const char *name, bool to_sh
  */
 static enum engine_status td_zap(struct rep *r, enum zap_cause cause, uint64_t pages)
 {
-	struct td_phase ph;
 	enum engine_status st;
-	int err;
 
-	if (cause == ZAP_PUNCH) {
-		st = td_begin(r);
-		if (st)
-			return st;
-		err = td_session_punch(r->td, &ph);
-		if (err) {
-			rep_instr_abort(r);
-			return td_fail(r, err, "zap");
-		}
-		return td_record(r, "zap", &ph);
-	}
-	st = td_convert(r, "zap", true);
-	return st ? st : td_convert(r, "to-private", false);
+	if (cause == ZAP_PUNCH)
+		return td_phase_do(r, "zap", TD_PUNCH);
+	st = td_phase_do(r, "zap", TD_TO_SHARED);
+	return st ? st : td_phase_do(r, "to-private", TD_TO_PRIVATE);
 }
 
 static enum engine_status td_teardown(struct rep *r, const char *name, uint64_t ops)
