@@ -8,7 +8,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 45
+plan 46
 work=$(mktemp -d "$TOP/.run-scenarios.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -74,4 +74,12 @@ for k in old new; do
 		"$k: ... kvm.eager_page_split is back to $(cat "$d/knob.before" 2>/dev/null)"
 	is "$(cat "$d/intr.left" 2>/dev/null)" no "$k: ... and no septbench process is left"
 done
+
+# 1G pages can only be reserved at boot: one more VM for hugetlb1g.
+"$TOP/scripts/vmtest" --kernel new --mem 2560 --append "hugepagesz=1G hugepages=1" --timeout 300 \
+	-- "$SEPTBENCH" run --scenario fault-2m --backing hugetlb1g --mem 1G --reps 1 --quiet \
+	--no-counters --out "$work/1g" >"$work/1g.log" 2>&1
+g=$(ls -d "$work"/1g/*/ 2>/dev/null | head -n 1)
+is "$(ph "$g/fault-2m.json" fault '"\(.ops) \(.stats.vm.pages_1g) \(.stats.vm.pages_2m)"')" "512 1 0" \
+	"new: hugetlb1g backing: 512 touches map one 1G page (pages_1g +1)"
 done_testing
