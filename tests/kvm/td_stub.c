@@ -43,6 +43,17 @@ static void emit(struct script *s, uint32_t w)
 	s->w[s->n++] = w;
 }
 
+/* Both vCPUs: one accept-and-touch walk, then exit. */
+static void accept_then_exit(struct script sc[2])
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		emit(&sc[i], TD_CMD_RUN | TD_RUN_ACCEPT);
+		emit(&sc[i], TD_CMD_EXIT);
+	}
+}
+
 static void emit64(struct script *s, uint64_t v)
 {
 	emit(s, (uint32_t)v);
@@ -284,10 +295,7 @@ static void accept_4k(const char *name, uint32_t pattern, uint32_t passes, unsig
 	unsigned int i;
 	int r;
 
-	for (i = 0; i < 2; i++) {
-		emit(&sc[i], TD_CMD_RUN | TD_RUN_ACCEPT);
-		emit(&sc[i], TD_CMD_EXIT);
-	}
+	accept_then_exit(sc);
 	r = start(&s, &p, gpaw, sc);
 	if (!r)
 		r = td_sim_run(&s, TIMEOUT_MS);
@@ -337,10 +345,7 @@ static void accept_2m(void)
 	unsigned int i;
 	int r;
 
-	for (i = 0; i < 2; i++) {
-		emit(&sc[i], TD_CMD_RUN | TD_RUN_ACCEPT);
-		emit(&sc[i], TD_CMD_EXIT);
-	}
+	accept_then_exit(sc);
 	r = start(&s, &p, 48, sc);
 	if (!r) {
 		s.accept_status = accept_policy;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int tap_count, tap_failed;
 
@@ -54,6 +55,24 @@ bool tap_ok(bool cond, const char *fmt, ...)
 		       w_ ? w_ : "(null)");				\
 	r_;								\
 })
+
+/*
+ * Write @text to /tmp/septbench-<tag>-<pid> (fixture files for readers of
+ * sysfs, procfs and configs); returns the path, valid until the next call.
+ */
+static inline const char *tap_write_tmp(const char *tag, const char *text)
+{
+	static char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/septbench-%s-%d", tag, (int)getpid());
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		printf("Bail out! cannot write %s\n", path);
+		exit(1);
+	}
+	return path;
+}
 
 static inline int tap_done(void)
 {

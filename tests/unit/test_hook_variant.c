@@ -19,13 +19,8 @@ static const char common[] =
 
 static enum hook_variant detect(const char *extra, bool kvm_loaded, struct hook_info *info)
 {
-	char path[64];
-	FILE *f;
+	const char *path = tap_write_tmp("kallsyms", extra);
 
-	snprintf(path, sizeof(path), "/tmp/septbench-kallsyms-%d", getpid());
-	f = fopen(path, "w");
-	fputs(extra, f);
-	fclose(f);
 	hook_detect(path, kvm_loaded, info);
 	unlink(path);
 	return info->variant;

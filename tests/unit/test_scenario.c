@@ -15,13 +15,8 @@ static bool set(struct scenario *s, const char *k, const char *v)
 
 static const char *load_text(struct scenario *s, const char *text)
 {
-	static char path[64];
-	FILE *f;
+	const char *path = tap_write_tmp("scn", text);
 
-	snprintf(path, sizeof(path), "/tmp/septbench-scn-%d.conf", getpid());
-	f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
 	scenario_defaults(s);
 	err[0] = '\0';
 	if (!scenario_load(s, path, err, sizeof(err))) {

@@ -16,21 +16,10 @@ static void check_size(const char *s, bool ok, uint64_t want)
 		tap_ok(!r, "parse_size(\"%s\") rejected", s);
 }
 
-static char *write_tmp(const char *text)
-{
-	static char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/tmp/septbench-test-%d", getpid());
-	f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 int main(void)
 {
-	char buf[64], *path, *all;
+	char buf[64], *all;
+	const char *path;
 	uint64_t v;
 	size_t len;
 
@@ -52,12 +41,12 @@ int main(void)
 	tap_ok(!parse_uint("4x", 100, &v), "parse_uint trailing junk rejected");
 	tap_ok(!parse_uint(" 4", 100, &v), "parse_uint leading space rejected");
 
-	path = write_tmp("always [madvise] never\n");
+	path = tap_write_tmp("util", "always [madvise] never\n");
 	tap_ok(read_choice(path, buf, sizeof(buf)) == 7 && !strcmp(buf, "madvise"),
 	       "read_choice picks the bracketed word");
-	path = write_tmp("no brackets\n");
+	path = tap_write_tmp("util", "no brackets\n");
 	tap_ok(read_choice(path, buf, sizeof(buf)) < 0, "read_choice without brackets fails");
-	path = write_tmp("512\n");
+	path = tap_write_tmp("util", "512\n");
 	tap_ok(read_u64(path, &v) && v == 512, "read_u64 strips the newline");
 	tap_is_int(read_text("/nonexistent/septbench", buf, sizeof(buf)), -2,
 		   "read_text of a missing file returns -ENOENT");
