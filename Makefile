@@ -43,11 +43,11 @@ endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma)
-ALL_CFLAGS = $(BASE_CFLAGS) $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) -Ihost -I. $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS) -lpthread -lm
 
-HOST_SRCS := $(wildcard host/*.c host/*/*.c)
-HOST_LIB_SRCS := $(filter-out host/main.c,$(HOST_SRCS))
+HOST_SRCS := $(wildcard host/*/*.c)
+HOST_LIB_SRCS := $(filter-out host/cli/main.c,$(HOST_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
@@ -71,7 +71,7 @@ $(BUILD)/%.o: %.c $(BUILD)/config.mk | check-libs
 
 $(BUILD)/san/%.o: %.c $(BUILD)/config.mk | check-libs
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Ihost -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/san/tests/unit/%.o $(SAN_LIB_OBJS)
 	@mkdir -p $(dir $@)

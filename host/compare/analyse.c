@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Pairing scenarios of the base with each new run, and their statistics. */
-#include "compare.h"
-#include "../util.h"
+#include "compare/compare.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <math.h>

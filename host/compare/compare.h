@@ -7,7 +7,7 @@
 #ifndef SEPTBENCH_COMPARE_H
 #define SEPTBENCH_COMPARE_H
 
-#include "../stats/stats.h"
+#include "stats/stats.h"
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -4,8 +4,8 @@
  * a figure is reported: a different cmdline, microcode or THP setting can
  * explain a "regression" better than the patch series can.
  */
-#include "compare.h"
-#include "../util.h"
+#include "compare/compare.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fnmatch.h>

@@ -3,9 +3,9 @@
  * Reading results folders: every problem is one line naming the file, so
  * that `git bisect run` logs say what was wrong with the input.
  */
-#include "compare.h"
-#include "../results.h"
-#include "../util.h"
+#include "compare/compare.h"
+#include "lib/results_schema.h"
+#include "lib/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -4,8 +4,8 @@
  * scripts/plots (copied into the folder), so `gnuplot plots.gp` there
  * re-plots everything; one gnuplot process draws it all.
  */
-#include "compare.h"
-#include "../util.h"
+#include "compare/compare.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,9 +4,9 @@
  * (base column, then each run with its change; significant changes
  * marked), verdicts, warnings; the same as Markdown; everything as JSON.
  */
-#include "compare.h"
-#include "../results.h"
-#include "../util.h"
+#include "compare/compare.h"
+#include "lib/results_schema.h"
+#include "lib/util.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

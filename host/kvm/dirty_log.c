@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "dirty_log.h"
-#include "vm.h"
+#include "kvm/dirty_log.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Guest memory backings: what the memslot's host virtual addresses sit on. */
-#include "vm.h"
-#include "../util.h"
+#include "kvm/vm.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

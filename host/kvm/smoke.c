@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* End-to-end proof of the library: fault every page of a fresh VM once. */
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

@@ -4,7 +4,7 @@
  * open; a snapshot is then a single pread of the whole data block, cheap
  * enough to take right before and after a timed phase.
  */
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

@@ -4,7 +4,7 @@
  * GUEST_UCALL_PORT; arguments and message sit in the vCPU's guest block,
  * which the guest wrote before the OUT (the exit orders the two).
  */
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <linux/kvm.h>
 #include <stdio.h>

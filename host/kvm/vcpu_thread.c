@@ -5,7 +5,7 @@
  * creation is never timed; the guest then parks at its own barrier (READY)
  * and the clock starts when the host releases it.
  */
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

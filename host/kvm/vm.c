@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM, memslots and vCPUs; every failure names the step that failed. */
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../guest/abi.h"
-#include "../backing.h"
+#include "guest/abi.h"
+#include "kvm/backing.h"
 
 struct kvm_run;
 struct kvm_cpuid2;

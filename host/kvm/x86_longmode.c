@@ -3,7 +3,7 @@
  * x86-64 guest state: identity page tables, GDT/TSS, and the register
  * state that drops a vCPU straight into 64-bit mode at guest_entry.
  */
-#include "vm.h"
+#include "kvm/vm.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

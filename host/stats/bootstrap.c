@@ -5,7 +5,7 @@
  * order and adding up how often each repetition was drawn, which needs no
  * copy and no sort per resample (and is shared by all metrics of a pair).
  */
-#include "stats.h"
+#include "stats/stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -121,13 +121,6 @@ static double resample_median(const struct stats_boot_sample *s, const unsigned 
 	return NAN;	/* not reached: counts add up to n */
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * Percentile of sorted values by linear interpolation between order
  * statistics (position q * (n - 1)); NaN sorts last and is skipped.
@@ -145,7 +138,7 @@ static void interval(double *v, size_t n, double level, double *lo, double *hi)
 		*lo = *hi = NAN;
 		return;
 	}
-	qsort(v, valid, sizeof(*v), cmp_double);
+	qsort(v, valid, sizeof(*v), stats_cmp_double);
 	for (k = 0; k < 2; k++) {
 		pos = q[k] * (valid - 1);
 		i = (size_t)pos;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* n, min, max, median, means, stddev, CoV of one sample. */
-#include "stats.h"
+#include "stats/stats.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,7 +17,7 @@ bool stats_valid(const double *x, size_t n, bool nonneg)
 	return true;
 }
 
-static int cmp_double(const void *a, const void *b)
+int stats_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -47,7 +47,7 @@ int stats_describe(const double *x, size_t n, bool nonneg, struct stats_desc *d)
 	if (!s)
 		return -ENOMEM;
 	memcpy(s, x, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), stats_cmp_double);
 	d->n = n;
 	d->min = s[0];
 	d->max = s[n - 1];

@@ -4,7 +4,7 @@
  * counting 1/2; it equals R_b - n_b(n_b + 1)/2 with R_b the sum of b's
  * midranks in the pooled sample.
  */
-#include "stats.h"
+#include "stats/stats.h"
 
 #include <errno.h>
 #include <math.h>

@@ -32,6 +32,9 @@ bool stats_valid(const double *x, size_t n, bool nonneg);
 /* Summarise x[0..n-1] (n >= 1, stats_valid); -EINVAL otherwise. */
 int stats_describe(const double *x, size_t n, bool nonneg, struct stats_desc *d);
 
+/* qsort() comparator for doubles, ascending. */
+int stats_cmp_double(const void *a, const void *b);
+
 /* Median of a sorted array (mean of the two middle values when n is even). */
 double stats_median_sorted(const double *sorted, size_t n);
 

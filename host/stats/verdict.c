@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* better / worse / no change, knowing which way is better. */
-#include "stats.h"
+#include "stats/stats.h"
 
 #include <math.h>
 

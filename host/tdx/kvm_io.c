@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "kvm_io.h"
+#include "tdx/kvm_io.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  *   - INIT_MEM_REGION only on private GPAs, before FINALIZE;
  *   - MapGPA reaches us only with KVM_CAP_EXIT_HYPERCALL for it.
  */
-#include "td.h"
+#include "tdx/td.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

@@ -12,7 +12,7 @@
 #ifndef SEPTBENCH_TDX_TD_H
 #define SEPTBENCH_TDX_TD_H
 
-#include "kvm_io.h"
+#include "tdx/kvm_io.h"
 
 #include <stdbool.h>
 #include <stdint.h>

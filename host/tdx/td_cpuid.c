@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "td.h"
+#include "tdx/td.h"
 
 #include <linux/kvm.h>
 #include <string.h>

@@ -3,10 +3,10 @@
  * The TD runtime: vCPU threads, command INs, ucalls, MapGPA and fatal
  * errors.  See td_run.h.
  */
-#include "td_run.h"
-#include "td.h"
+#include "tdx/td_run.h"
+#include "tdx/td.h"
 
-#include "../../guest/abi.h"
+#include "guest/abi.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

@@ -18,8 +18,8 @@
 #ifndef SEPTBENCH_TDX_TD_RUN_H
 #define SEPTBENCH_TDX_TD_RUN_H
 
-#include "kvm_io.h"
-#include "td_ucall.h"
+#include "tdx/kvm_io.h"
+#include "tdx/td_ucall.h"
 
 #include <pthread.h>
 #include <stdbool.h>

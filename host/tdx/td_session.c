@@ -2,12 +2,13 @@
 /*
  * A TD session for the engine; see td_session.h.
  */
-#include "td_session.h"
-#include "td.h"
-#include "td_run.h"
-#include "td_sim.h"
+#include "tdx/td_session.h"
+#include "tdx/td.h"
+#include "tdx/td_run.h"
+#include "tdx/td_sim.h"
 
-#include "../kvm/vm.h"
+#include "kvm/vm.h"
+#include "lib/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define SZ_4K		4096ull
-#define SZ_2M		(2ull << 20)
 #define TD_GPAW		48
 #define TD_ATTR_SEPT_VE_DISABLE	(1ull << 28)	/* EPT violations, not #VE, on unaccepted pages */
 #define TD_XFAM_X87_SSE	0x3ull

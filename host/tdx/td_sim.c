@@ -15,7 +15,7 @@
  * whole test VM on a nested VMRUN with LME set and paging off, so the
  * boot stub sets LME itself when it finds it clear.
  */
-#include "td_sim.h"
+#include "tdx/td_sim.h"
 
 #include <asm/kvm_para.h>
 #include <errno.h>

@@ -14,10 +14,10 @@
 #ifndef SEPTBENCH_TD_SIM_H
 #define SEPTBENCH_TD_SIM_H
 
-#include "../../guest/abi.h"
-#include "../../guest/td/td_abi.h"
-#include "../kvm/vm.h"
-#include "td_run.h"
+#include "guest/abi.h"
+#include "guest/td/td_abi.h"
+#include "kvm/vm.h"
+#include "tdx/td_run.h"
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "td_ucall.h"
+#include "tdx/td_ucall.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
 #ifndef SEPTBENCH_TDX_TD_UCALL_H
 #define SEPTBENCH_TDX_TD_UCALL_H
 
-#include "../../guest/td/td_abi.h"
+#include "guest/td/td_abi.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 # `make` next to the driver; run them in scripts/vmtest.
 
 # Only the KVM library and util: not the driver's other objects.
-KVM_TEST_LIB_OBJS := $(filter $(BUILD)/host/kvm/%,$(HOST_OBJS)) $(BUILD)/host/util.o $(BUILD)/host/backing.o \
+KVM_TEST_LIB_OBJS := $(filter $(BUILD)/host/kvm/%,$(HOST_OBJS)) $(BUILD)/host/lib/util.o \
 	$(GUEST_PAYLOAD_OBJ)
 
 all: $(BUILD)/tests/kvm-smoke

@@ -5,9 +5,9 @@
  *
  *   kvm-phases [-m MiB] [-v vCPUs]
  */
-#include "../../guest/pattern.h"
-#include "../../host/kvm/vm.h"
-#include "../../host/util.h"
+#include "guest/pattern.h"
+#include "kvm/vm.h"
+#include "lib/util.h"
 #include "../unit/tap.h"
 
 #include <errno.h>

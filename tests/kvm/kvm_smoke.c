@@ -10,8 +10,8 @@
  * -b adds one more run with that backing (anon/thp/hugetlb2m/hugetlb1g/
  * memfd/gmem) and reports, without a pass/fail check on page sizes.
  */
-#include "../../host/kvm/vm.h"
-#include "../../host/util.h"
+#include "kvm/vm.h"
+#include "lib/util.h"
 #include "../unit/tap.h"
 
 #include <errno.h>

@@ -11,9 +11,9 @@
  *   td-stub [-L]    -L: enter with EFER.LME set, exactly as a TD does
  *                   (not under QEMU's TCG, which hangs on it: td_sim.c)
  */
-#include "../../host/tdx/td_sim.h"
+#include "tdx/td_sim.h"
 
-#include "../../guest/pattern.h"
+#include "guest/pattern.h"
 #include "../unit/tap.h"
 
 #include <asm/kvm_para.h>

@@ -5,10 +5,10 @@
  * percentiles, and the tracefs command strings.
  */
 #include "tap.h"
-#include "hist.h"
-#include "hooks_conf.h"
-#include "ksyms.h"
-#include "tracefs.h"
+#include "trace/hist.h"
+#include "trace/hooks_conf.h"
+#include "lib/ksyms.h"
+#include "trace/tracefs.h"
 
 #include <math.h>
 

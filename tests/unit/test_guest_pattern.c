@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Guest touch patterns: coverage, order and counts, run on the host. */
 #include "tap.h"
-#include "util.h"
-#include "../../guest/pattern.h"
+#include "lib/util.h"
+#include "guest/pattern.h"
 
 /* Walk once; true when every page < n came out exactly once. */
 static bool covers_once(uint64_t gpa, uint64_t n, uint32_t pattern, uint64_t seed,

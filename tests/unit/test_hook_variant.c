@@ -4,7 +4,7 @@
  * Debian's builds expose (6.18.15: four external-SPTE keys; 7.2.13:
  * set_external_spte and free_external_spt only; 6.12: none).
  */
-#include "env.h"
+#include "env/env.h"
 #include "tap.h"
 
 #include <unistd.h>

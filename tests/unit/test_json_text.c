@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The terminal rendering of env-style reports. */
-#include "env.h"
-#include "json_text.h"
+#include "env/env.h"
+#include "lib/json_text.h"
 #include "tap.h"
 
 static char *render(json_t *obj)

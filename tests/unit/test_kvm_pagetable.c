@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The identity page-table builder, checked by walking what it built. */
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 #include "kvm/vm.h"
 
 #include <errno.h>

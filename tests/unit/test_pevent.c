@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* perf-style event names: kinds, configs, modifiers, tracepoints, errors. */
 #include "tap.h"
-#include "pevent.h"
+#include "trace/pevent.h"
 
 #include <errno.h>
 #include <stdio.h>

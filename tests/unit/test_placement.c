@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CPU lists, auto placement and NUMA node checks on the real topology. */
-#include "placement.h"
+#include "run/placement.h"
 #include "tap.h"
 
 #include <sched.h>

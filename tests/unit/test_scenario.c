@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Scenario settings: every value checked, every error one clear line. */
-#include "scenario.h"
+#include "run/scenario.h"
 #include "tap.h"
 
 #include <unistd.h>

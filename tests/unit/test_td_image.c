@@ -5,7 +5,7 @@
  * TDCALLs.  Neither image runs here; tests/kvm/td_stub.c runs the shim.
  */
 #include "tap.h"
-#include "../../guest/td/td_abi.h"
+#include "guest/td/td_abi.h"
 
 extern const uint8_t td_payload_start[], td_payload_end[];
 extern const uint8_t td_shim_payload_start[], td_shim_payload_end[];

@@ -10,7 +10,7 @@
 #include "tdx/td_run.h"
 #include "tap.h"
 
-#include "../../guest/abi.h"
+#include "guest/abi.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

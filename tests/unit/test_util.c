@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Size and number parsing, sysfs-style file reads. */
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 #include <unistd.h>
 

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * septbench compare BASE NEW [NEW2 ...]: statistics, verdicts, report and
+ * plots.  Exit 0 without a significant regression, 1 with one (for `git
+ * bisect run`), 2 on bad input, before anything is written.
+ */
+#include "compare/compare.h"
+#include "cli/commands.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_RUNS 26
+
+enum format { FMT_TEXT, FMT_MD, FMT_JSON };
+
+static void compare_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: septbench compare BASE NEW [NEW2 ...] [options]\n"
+		"  Compare results folders (runs on different kernel builds): statistics per\n"
+		"  scenario, phase and metric, a verdict per scenario, report.{txt,md,json}\n"
+		"  and gnuplot plots in the output folder.\n"
+		"  --out DIR            output folder (default: compare-<base>-vs-<new> beside BASE)\n"
+		"  --threshold PCT      smallest change that counts (default 2)\n"
+		"  --metric M[,M...]    verdict metric(s) of the timed phase: ns_per_op (default),\n"
+		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op),\n"
+		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"
+		"  --format F           stdout: text (default), md or json\n"
+		"  --resamples N        bootstrap resamples (default 10000)\n"
+		"  --seed N             bootstrap seed (default 1): same seed, same report\n"
+		"  --allow-incomplete   compare the complete scenarios of interrupted runs\n"
+		"  --no-plots           skip the plots\n"
+		"Exit status: 0 no significant regression, 1 a significant regression on the\n"
+		"verdict metric(s), 2 bad input (one line on stderr).\n");
+}
+
+static bool parse_threshold(const char *s, double *frac)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end != s && *end == '%')
+		end++;
+	if (errno || end == s || *end || !(v >= 0 && v < 100))
+		return false;
+	*frac = v / 100;
+	return true;
+}
+
+static bool metric_name_ok(const char *m)
+{
+	return !strcmp(m, "ns_per_op") || !strcmp(m, "ops_per_s") ||
+	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]) ||
+	       (!strncmp(m, "counter.", 8) && m[8]);
+}
+
+static bool add_metrics(struct cmp_opts *o, char *list)
+{
+	char *tok, *save;
+
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!metric_name_ok(tok) || o->nr_metrics == ARRAY_SIZE(o->metrics))
+			return false;
+		o->metrics[o->nr_metrics++] = tok;
+	}
+	return true;
+}
+
+/* A metric no compared scenario has is a typo, not "no change". */
+static const char *unknown_metric(const struct cmp_report *r)
+{
+	size_t k, i, j;
+	bool compared = false;
+
+	for (k = 0; k < r->opts.nr_metrics; k++) {
+		bool found = false;
+
+		for (i = 0; i < (r->nr_runs - 1) * r->nr_names && !found; i++) {
+			const struct cmp_pair *pr = &r->pairs[i];
+
+			compared |= pr->state == CMP_COMPARED;
+			for (j = 0; pr->state == CMP_COMPARED && j < pr->nr_stats; j++)
+				found |= pr->stats[j].chosen &&
+					 !strcmp(pr->stats[j].metric, r->opts.metrics[k]);
+		}
+		if (compared && !found)
+			return r->opts.metrics[k];
+	}
+	return NULL;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static int rm_tree(const char *path)
+{
+	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static bool default_out(char *buf, size_t size, const struct cmp_report *r)
+{
+	char base[PATH_MAX];
+	size_t len, i;
+
+	snprintf(base, sizeof(base), "%s", r->runs[0].dir);
+	len = snprintf(buf, size, "%s/compare-%s", dirname(base), r->runs[0].run_id);
+	for (i = 1; i < r->nr_runs && len < size; i++)
+		len += snprintf(buf + len, size - len, "-vs-%s", r->runs[i].run_id);
+	return len < size && strlen(strrchr(buf, '/') + 1) < NAME_MAX - 16;
+}
+
+static int write_text(const char *dir, const char *name, const struct cmp_report *r,
+		      enum format f, bool plots)
+{
+	char path[PATH_MAX + 64];
+	FILE *out;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	out = fopen(path, "w");
+	if (!out)
+		return -errno;
+	if (f == FMT_MD)
+		cmp_print_md(out, r, plots);
+	else
+		cmp_print_text(out, r);
+	if (ferror(out))
+		err = -EIO;
+	if (fclose(out) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * Everything goes to a temporary folder renamed into place at the end: an
+ * interrupted compare leaves no half-written report that looks whole.
+ */
+static int write_out(const char *out, struct cmp_report *r, json_t **doc, bool plots)
+{
+	char tmp[PATH_MAX + 32], old[PATH_MAX + 32], path[PATH_MAX + 64];
+	struct stat st;
+	int err;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
+	snprintf(old, sizeof(old), "%s.old.%d", out, (int)getpid());
+	if (mkdir(tmp, 0755))
+		return -errno;
+	/* Plots first: their warnings belong in the reports. */
+	err = plots ? cmp_plots(r, tmp) : 0;
+	*doc = cmp_report_json(r);
+	if (!err && !*doc)
+		err = -ENOMEM;
+	if (!err)
+		err = write_text(tmp, "report.txt", r, FMT_TEXT, plots);
+	if (!err)
+		err = write_text(tmp, "report.md", r, FMT_MD, plots);
+	snprintf(path, sizeof(path), "%s/report.json", tmp);
+	/* Buffered: the folder as a whole is renamed into place anyway. */
+	if (!err && json_dump_file(*doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER))
+		err = -EIO;
+	if (!err && !stat(out, &st) && rename(out, old))
+		err = -errno;
+	if (!err && rename(tmp, out))
+		err = -errno;
+	if (err)
+		rm_tree(tmp);
+	rm_tree(old);
+	return err;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "resamples", required_argument, NULL, 'R' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "allow-incomplete", no_argument, NULL, 'I' },
+		{ "no-plots", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmp_run runs[MAX_RUNS];
+	struct cmp_report r = {
+		.opts = { .threshold = 0.02, .alpha = 0.05, .resamples = 10000, .seed = 1 },
+		.runs = runs,
+	};
+	bool allow_incomplete = false, plots = true;
+	enum format fmt = FMT_TEXT;
+	const char *out_arg = NULL, *bad;
+	char out[PATH_MAX], err[PATH_MAX + 512];
+	uint64_t v;
+	json_t *doc;
+	int c, ret = EXIT_USAGE, e;
+	size_t i;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:t:m:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out_arg = optarg;
+			break;
+		case 't':
+			if (!parse_threshold(optarg, &r.opts.threshold)) {
+				err_msg("compare: bad --threshold '%s' (a percentage, 0 to 100)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (!add_metrics(&r.opts, optarg)) {
+				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>)",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "md"))
+				fmt = FMT_MD;
+			else if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else {
+				err_msg("compare: bad --format '%s' (text, md or json)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'R':
+			if (!parse_uint(optarg, 10000000, &v) || v < 100) {
+				err_msg("compare: bad --resamples '%s' (100 to 10000000)", optarg);
+				return EXIT_USAGE;
+			}
+			r.opts.resamples = v;
+			break;
+		case 'S':
+			if (!parse_uint(optarg, UINT64_MAX, &v)) {
+				err_msg("compare: bad --seed '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			r.opts.seed = v;
+			break;
+		case 'I':
+			allow_incomplete = true;
+			break;
+		case 'P':
+			plots = false;
+			break;
+		case 'h':
+			compare_usage(stdout);
+			return EXIT_OK;
+		default:
+			err_msg("compare: unknown option '%s' (see septbench compare --help)",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2) {
+		err_msg("compare: needs a BASE and at least one NEW results folder");
+		return EXIT_USAGE;
+	}
+	if (argc - optind > MAX_RUNS) {
+		err_msg("compare: at most %d results folders", MAX_RUNS);
+		return EXIT_USAGE;
+	}
+	if (!r.opts.nr_metrics)
+		r.opts.metrics[r.opts.nr_metrics++] = "ns_per_op";
+
+	for (i = 0; optind + (int)i < argc; i++) {
+		r.nr_runs++;
+		if (!cmp_run_load(&runs[i], argv[optind + i], allow_incomplete, err, sizeof(err))) {
+			err_msg("compare: %s", err);
+			goto out;
+		}
+	}
+	e = cmp_analyse(&r);
+	if (!e)
+		e = cmp_env_diff(&r);
+	if (e) {
+		err_msg("compare: %s", strerror(-e));
+		goto out;
+	}
+	bad = unknown_metric(&r);
+	if (bad) {
+		err_msg("compare: no compared scenario has metric '%s' in its timed phase", bad);
+		goto out;
+	}
+	if (out_arg) {
+		snprintf(out, sizeof(out), "%s", out_arg);
+	} else if (!default_out(out, sizeof(out), &r)) {
+		err_msg("compare: run ids too long for an output folder name; use --out");
+		goto out;
+	}
+	for (i = strlen(out); i > 1 && out[i - 1] == '/'; i--)
+		out[i - 1] = '\0';
+
+	doc = NULL;
+	e = write_out(out, &r, &doc, plots);
+	if (e) {
+		err_msg("compare: cannot write %s: %s", out, strerror(-e));
+		json_decref(doc);
+		goto out;
+	}
+	switch (fmt) {
+	case FMT_JSON:
+		json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		break;
+	case FMT_MD:
+		cmp_print_md(stdout, &r, plots);
+		break;
+	default:
+		cmp_print_text(stdout, &r);
+		printf("\nreport: %s/\n", out);
+		break;
+	}
+	json_decref(doc);
+	ret = r.regression ? EXIT_FAIL : EXIT_OK;
+	if (fflush(stdout))
+		ret = EXIT_USAGE;
+out:
+	cmp_report_free(&r);
+	return ret;
+}

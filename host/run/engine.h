@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scenario engine: runs one scenario's repetitions on a VM backend and
+ * fills the scenario's JSON (results/README.md, schema septbench/1).
+ */
+#ifndef SEPTBENCH_ENGINE_H
+#define SEPTBENCH_ENGINE_H
+
+#include "trace/counters.h"
+#include "run/placement.h"
+#include "run/scenario.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+enum engine_status {
+	ENGINE_OK,
+	ENGINE_UNSUPPORTED,	/* the host cannot run it: why says so */
+	ENGINE_INTERRUPTED,	/* Ctrl-C / SIGTERM */
+	ENGINE_ERROR,		/* a real failure: why names the step */
+};
+
+struct run_opts {
+	unsigned int vm_type;		/* resolved KVM_X86_*_VM */
+	const char *vm_type_name;
+	bool tdx_simulated;		/* tdx: the shim payload in a default VM (SEPTBENCH_TDX_SIM) */
+	struct placement place;
+	bool progress;			/* a progress line on stderr */
+	unsigned int timeout_ms;	/* per guest phase; 0 = none */
+	struct counter_events *events;	/* perf counters per phase; NULL: none */
+	struct counter_events *tp_events; /* tracepoints, counted in a pass of their own */
+	bool attribute;			/* the hook attribution pass, for every scenario */
+	const char *tracefs;		/* mount point, "" when not mounted */
+	const char *hooks_conf;		/* bench/hooks.conf */
+	const char *hook_variant;	/* before, after, none, unknown */
+};
+
+/*
+ * Can this host run @s at all?  Answers before any VM is made, from the
+ * env report (VM type caps, hugetlb pools, kernel maps private memory at
+ * 4K only ...).  ENGINE_OK or ENGINE_UNSUPPORTED with the reason.
+ */
+enum engine_status engine_check(const struct scenario *s, const struct run_opts *o,
+				const json_t *env, char *why, size_t why_size);
+
+/*
+ * Run every repetition of @s; append them to the "reps" array of @out.
+ * Sets "timed_phase" and "unit".  Extra repetitions follow the throughput
+ * ones, recorded apart: with tracepoints to count, "tracepoint_pass";
+ * with attribution (o->attribute or the scenario's setting), one with
+ * the probes on, "attribution".
+ */
+enum engine_status engine_run(const struct scenario *s, const struct run_opts *o,
+			      json_t *out, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "run/run_summary.h"
+#include "lib/fileio.h"
+#include "stats/stats.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const json_t *timed_phase_of(const json_t *scenario, const json_t *rep)
+{
+	const char *want = json_string_value(json_object_get(scenario, "timed_phase"));
+	const json_t *ph;
+	size_t i;
+
+	if (!want)
+		return NULL;
+	json_array_foreach(json_object_get(rep, "phases"), i, ph)
+		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", want))
+			return ph;
+	return NULL;
+}
+
+struct line {
+	const char *name, *status, *phase;
+	size_t reps;
+	long long ops;
+	double med_ns, med_nspo, min_nspo, max_nspo;
+	/* Derived per op, NAN when not measured. */
+	double insn_po, exits_po, hook_calls_po;
+};
+
+/* A counter's value in a phase, false when absent or unsupported. */
+static bool counter_value(const json_t *ph, const char *section, const char *name, double *v)
+{
+	const json_t *c = json_object_get(json_object_get(ph, section), name);
+
+	if (!json_is_integer(json_object_get(c, "value")))
+		return false;
+	*v = json_integer_value(json_object_get(c, "value"));
+	return true;
+}
+
+static bool stat_value(const json_t *ph, const char *name, double *v)
+{
+	const json_t *x = json_object_get(json_object_get(json_object_get(ph, "stats"), "vcpu"), name);
+
+	if (!json_is_integer(x))
+		return false;
+	*v = json_integer_value(x);
+	return true;
+}
+
+static double median_of(double *v, size_t n)
+{
+	struct stats_desc d;
+
+	return n && !stats_describe(v, n, true, &d) ? d.median : NAN;
+}
+
+/*
+ * The telling figures of the timed phase, per op: instructions (when the
+ * PMU counted them), VM exits (the kvm_exit tracepoint of the tracepoint
+ * pass, else KVM's exits stat) and, from the attribution pass, calls of
+ * the probed functions.
+ */
+static void derive(const json_t *s, struct line *l)
+{
+	const json_t *reps = json_object_get(s, "reps"), *rep, *ph, *fn;
+	const json_t *attr = json_object_get(s, "attribution");
+	size_t i, ni = 0, ne = 0, n = json_array_size(reps) + 1;
+	double *insn = calloc(n, sizeof(double)), *exits = calloc(n, sizeof(double)), v, ops;
+	const char *key;
+
+	l->insn_po = l->exits_po = l->hook_calls_po = NAN;
+	json_array_foreach(reps, i, rep) {
+		ph = timed_phase_of(s, rep);
+		ops = json_integer_value(json_object_get(ph, "ops"));
+		if (!ph || ops <= 0 || !insn || !exits)
+			continue;
+		if (counter_value(ph, "counters", "instructions", &v))
+			insn[ni++] = v / ops;
+		if (stat_value(ph, "exits", &v))
+			exits[ne++] = v / ops;
+	}
+	l->insn_po = median_of(insn, ni);
+	l->exits_po = median_of(exits, ne);
+	/* The tracepoint pass counts exits as the kernel traces them. */
+	ph = timed_phase_of(s, json_object_get(s, "tracepoint_pass"));
+	ops = json_integer_value(json_object_get(ph, "ops"));
+	if (ph && ops > 0 && counter_value(ph, "tracepoints", "kvm:kvm_exit", &v))
+		l->exits_po = v / ops;
+	free(insn);
+	free(exits);
+	ph = timed_phase_of(s, attr);
+	ops = json_integer_value(json_object_get(ph, "ops"));
+	if (ph && ops > 0 && json_object_get(ph, "hooks")) {
+		v = 0;
+		json_object_foreach((json_t *)json_object_get(ph, "hooks"), key, fn)
+			v += json_integer_value(json_object_get(fn, "calls"));
+		l->hook_calls_po = v / ops;
+	}
+}
+
+static void summarize(const json_t *s, struct line *l)
+{
+	const json_t *reps = json_object_get(s, "reps"), *rep, *ph;
+	struct stats_desc d, d_op;
+	double *ns, *nspo;
+	size_t i, n = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->name = json_string_value(json_object_get(s, "scenario"));
+	l->status = json_string_value(json_object_get(s, "status")) ?: "?";
+	l->phase = json_string_value(json_object_get(s, "timed_phase")) ?: "-";
+	ns = calloc(json_array_size(reps) + 1, sizeof(*ns));
+	nspo = calloc(json_array_size(reps) + 1, sizeof(*nspo));
+	json_array_foreach(reps, i, rep) {
+		long long ops, t;
+
+		ph = timed_phase_of(s, rep);
+		ops = json_integer_value(json_object_get(ph, "ops"));
+		t = json_integer_value(json_object_get(ph, "ns"));
+		if (!ph || ops <= 0 || t <= 0)
+			continue;
+		l->ops = ops;
+		ns[n] = t;
+		nspo[n] = (double)t / ops;
+		n++;
+	}
+	l->reps = n;
+	derive(s, l);
+	if (n && !stats_describe(ns, n, true, &d) && !stats_describe(nspo, n, true, &d_op)) {
+		l->med_ns = d.median;
+		l->med_nspo = d_op.median;
+		l->min_nspo = d_op.min;
+		l->max_nspo = d_op.max;
+	}
+	free(ns);
+	free(nspo);
+}
+
+static const char *fmt_num(char *buf, double v, const char *none)
+{
+	if (isnan(v))
+		return none;
+	snprintf(buf, 32, "%.2f", v);
+	return buf;
+}
+
+int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n, FILE *out)
+{
+	char path[PATH_MAX], a[32], b[32], c[32], range[64];
+	char *text = NULL;
+	size_t i, len = 0;
+	struct line l;
+	FILE *tsv;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/summary.tsv", dir);
+	tsv = open_memstream(&text, &len);
+	if (tsv)
+		fprintf(tsv, "scenario\tstatus\treps\ttimed_phase\tops\tmedian_ns\tmedian_ns_per_op\t"
+			"median_ops_per_s\tmin_ns_per_op\tmax_ns_per_op\t"
+			"instructions_per_op\texits_per_op\thook_calls_per_op\n");
+	fprintf(out, "\n%-16s %-11s %4s %-9s %10s %12s %14s  %-21s %9s %8s %10s\n", "scenario", "status",
+		"reps", "phase", "ops", "ns/op", "ops/s", "ns/op min..max", "insn/op", "exits/op",
+		"hooks/op");
+	for (i = 0; i < n; i++) {
+		summarize(scenarios[i], &l);
+		if (!l.name)
+			continue;
+		if (tsv)
+			fprintf(tsv, "%s\t%s\t%zu\t%s\t%lld\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%s\n",
+				l.name, l.status, l.reps, l.phase, l.ops, l.med_ns, l.med_nspo,
+				l.med_nspo > 0 ? 1e9 / l.med_nspo : 0, l.min_nspo, l.max_nspo,
+				fmt_num(a, l.insn_po, "-"), fmt_num(b, l.exits_po, "-"),
+				fmt_num(c, l.hook_calls_po, "-"));
+		if (!l.reps) {
+			fprintf(out, "%-16s %-11s %4s\n", l.name, l.status, "-");
+			continue;
+		}
+		snprintf(range, sizeof(range), "%.1f..%.1f", l.min_nspo, l.max_nspo);
+		fprintf(out, "%-16s %-11s %4zu %-9s %10lld %12.1f %14.0f  %-21s %9s %8s %10s\n", l.name,
+			l.status, l.reps, l.phase, l.ops, l.med_nspo, 1e9 / l.med_nspo, range,
+			fmt_num(a, l.insn_po, "-"), fmt_num(b, l.exits_po, "-"),
+			fmt_num(c, l.hook_calls_po, "-"));
+	}
+	if (!tsv)
+		return -errno;
+	if (fclose(tsv)) {
+		free(text);
+		return -ENOMEM;
+	}
+	err = file_write_atomic(path, text, len);
+	free(text);
+	return err;
+}
