@@ -7,6 +7,7 @@
 #include "lib/interrupt.h"
 #include "run/knob.h"
 #include "kvm/dirty_log.h"
+#include "env/env.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -20,9 +21,65 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* The vCPU threads wait at the guest barrier: count them from here. */
 static void on_release(struct vm *vm)
 {
-	rep_instr_begin(vm->hook_ctx, vm);
+	pid_t tids[REP_MAX_VCPUS];
+	unsigned int i, n = vm->nr_vcpus < REP_MAX_VCPUS ? vm->nr_vcpus : REP_MAX_VCPUS;
+
+	for (i = 0; i < n; i++)
+		tids[i] = vm->vcpus[i].tid;
+	rep_instr_begin(vm->hook_ctx, tids, n);
+}
+
+static bool pool_has(const json_t *env, const char *size, uint64_t pages, uint64_t *free_pages)
+{
+	const json_t *pool = json_object_get(json_object_get(json_object_get(env, "memory"),
+							     "hugetlb"), size);
+
+	*free_pages = json_integer_value(json_object_get(pool, "free"));
+	return *free_pages >= pages;
+}
+
+static enum engine_status default_check(const struct scenario *s, const struct run_opts *o,
+					const json_t *env, char *why, size_t why_size)
+{
+	const json_t *caps = json_object_get(json_object_get(json_object_get(
+		json_object_get(env, "kvm"), "vm_types"), o->vm_type_name), "caps");
+	const json_t *thp = json_object_get(json_object_get(env, "memory"), "thp");
+	uint64_t need, have;
+
+#define UNSUPPORTED(...) do { snprintf(why, why_size, __VA_ARGS__); return ENGINE_UNSUPPORTED; } while (0)
+	if (s->backing == BACKING_HUGETLB2M || s->backing == BACKING_HUGETLB1G) {
+		const char *size = s->backing == BACKING_HUGETLB2M ? "2M" : "1G";
+		const char *dir = s->backing == BACKING_HUGETLB2M ? "hugepages-2048kB" : "hugepages-1048576kB";
+
+		need = s->mem_bytes / backing_page_size(s->backing);
+		if (!pool_has(env, size, need, &have))
+			UNSUPPORTED("needs %llu free %s hugetlb pages, %llu free (echo %llu > /sys/kernel/mm/hugepages/%s/nr_hugepages)",
+				    (unsigned long long)need, size, (unsigned long long)have,
+				    (unsigned long long)need, dir);
+	}
+	if (s->backing == BACKING_THP &&
+	    !strcmp(json_string_value(json_object_get(thp, "enabled")) ?: "never", "never"))
+		UNSUPPORTED("transparent hugepages are disabled (/sys/kernel/mm/transparent_hugepage/enabled)");
+	if (s->backing == BACKING_GMEM && !check_ok(json_object_get(caps, "guest_memfd")))
+		UNSUPPORTED("no guest_memfd for VM type %s", o->vm_type_name);
+	if ((s->kind == KIND_PREFAULT || s->kind == KIND_PREFAULT_BARE) &&
+	    !check_ok(json_object_get(caps, "pre_fault_memory")))
+		UNSUPPORTED("no KVM_PRE_FAULT_MEMORY for VM type %s", o->vm_type_name);
+	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT &&
+	    !json_is_true(json_object_get(json_object_get(caps, "memory_attributes"), "private")))
+		UNSUPPORTED("VM type %s has no private memory to convert", o->vm_type_name);
+	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT)
+		UNSUPPORTED("private-to-shared conversion needs the tdx or sw-protected backend (not built yet)");
+	if (s->kind == KIND_ZAP && s->zap == ZAP_PUNCH && s->backing != BACKING_MEMFD &&
+	    s->backing != BACKING_GMEM)
+		UNSUPPORTED("punch needs a file backing (memfd or gmem), not %s", backing_name(s->backing));
+	if (s->kind == KIND_SPLIT && access(EAGER_SPLIT_PARAM, W_OK))
+		UNSUPPORTED("%s is not writable (kvm too old, or not root)", EAGER_SPLIT_PARAM);
+#undef UNSUPPORTED
+	return ENGINE_OK;
 }
 
 static void on_finish(struct vm *vm)
@@ -50,20 +107,13 @@ static enum engine_status make_vm(struct rep *r)
 	r->vm->on_release = on_release;
 	r->vm->on_finish = on_finish;
 	r->vm->hook_ctx = r;
-	r->labels = calloc(1 + s->vcpus, sizeof(*r->labels));
-	r->tids = calloc(1 + s->vcpus, sizeof(*r->tids));
-	if (!r->labels || !r->tids)
-		return rep_fail_errno(r, "counter buffers");
-	snprintf(r->labels[0], sizeof(r->labels[0]), "driver");
-	for (unsigned int i = 0; i < s->vcpus; i++)
-		snprintf(r->labels[1 + i], sizeof(r->labels[0]), "vcpu%u", i);
 	if (r->o->place.node >= 0 &&
 	    (err = placement_bind_memory(&r->o->place, r->vm->mem.map, r->vm->mem.map_size))) {
 		snprintf(r->why, r->why_size, "binding guest memory to node %d: %s",
 			 r->o->place.node, strerror(-err));
 		return ENGINE_ERROR;
 	}
-	r->svm = r->vm;
+	r->stats_vm = r->vm;
 	r->snap_before = calloc(vm_stats_nr_vals(r->vm), sizeof(uint64_t));
 	r->snap_after = calloc(vm_stats_nr_vals(r->vm), sizeof(uint64_t));
 	if (!r->snap_before || !r->snap_after)
@@ -107,11 +157,11 @@ static enum engine_status guest_phase(struct rep *r, const char *name, enum patt
 /* Host-driven phases: snapshot stats, do the work, record. */
 static enum engine_status host_begin(struct rep *r, uint64_t *t0)
 {
-	int err = r->svm ? vm_stats_snapshot(r->svm, r->snap_before) : 0;
+	int err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_before) : 0;
 
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
-	rep_instr_begin(r, NULL);
+	rep_instr_begin(r, NULL, 0);
 	*t0 = vm_now_ns();
 	return ENGINE_OK;
 }
@@ -123,9 +173,9 @@ static enum engine_status host_end(struct rep *r, const char *name, uint64_t t0,
 	int err;
 
 	rep_instr_stop(r);
-	err = r->svm ? vm_stats_snapshot(r->svm, r->snap_after) : 0;
-	if (!err && r->svm)
-		err = vm_stats_fill(r->svm, r->snap_before, r->snap_after, &res);
+	err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_after) : 0;
+	if (!err && r->stats_vm)
+		err = vm_stats_fill(r->stats_vm, r->snap_before, r->snap_after, &res);
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
 	rep_instr_record(r, rep_add_phase(r, name, ns, ops, &res));
@@ -240,7 +290,7 @@ static enum engine_status split_phase(struct rep *r)
 	return guest_phase(r, "split", PATTERN_SEQ, 100);
 }
 
-static enum engine_status zap_phase(struct rep *r, enum zap_cause cause, uint64_t pages)
+static enum engine_status zap_phase(struct rep *r, enum zap_cause cause)
 {
 	struct guest_mem *m = &r->vm->mem;
 	enum engine_status st;
@@ -273,20 +323,20 @@ static enum engine_status zap_phase(struct rep *r, enum zap_cause cause, uint64_
 		snprintf(r->why, r->why_size, "private-to-shared conversion needs a VM type with private memory");
 		return ENGINE_UNSUPPORTED;
 	}
-	return host_end(r, "zap", t0, pages);
+	return host_end(r, "zap", t0, r->s->mem_bytes / SZ_4K);
 }
 
-static enum engine_status teardown(struct rep *r, const char *name, uint64_t ops)
+static enum engine_status teardown(struct rep *r, const char *name)
 {
 	uint64_t t0;
 
-	rep_instr_begin(r, NULL);
+	rep_instr_begin(r, NULL, 0);
 	t0 = vm_now_ns();
 	vm_destroy(r->vm);
-	r->vm = r->svm = NULL;
+	r->vm = r->stats_vm = NULL;
 	t0 = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	rep_instr_record(r, rep_add_phase(r, name, t0, ops, NULL));
+	rep_instr_record(r, rep_add_phase(r, name, t0, 1, NULL));
 	return ENGINE_OK;
 }
 
@@ -294,10 +344,18 @@ static void release(struct rep *r)
 {
 	if (r->vm)
 		vm_destroy(r->vm);
-	r->vm = r->svm = NULL;
+	r->vm = r->stats_vm = NULL;
+}
+
+static bool serves(const struct run_opts *o)
+{
+	return o->vm_type != KVM_X86_TDX_VM;
 }
 
 const struct backend_ops default_backend = {
+	.name = "default",
+	.serves = serves,
+	.check = default_check,
 	.create = make_vm,
 	.guest_phase = guest_phase,
 	.prefault = prefault_phase,

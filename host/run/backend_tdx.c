@@ -9,6 +9,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,8 @@ static enum engine_status td_make(struct rep *r)
 	if (err)
 		return err == -EINTR || interrupted() ? ENGINE_INTERRUPTED :
 		       err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
-	r->svm = td_session_stats_vm(r->td);
-	nvals = r->svm ? vm_stats_nr_vals(r->svm) : 0;
+	r->stats_vm = td_session_stats_vm(r->td);
+	nvals = r->stats_vm ? vm_stats_nr_vals(r->stats_vm) : 0;
 	r->snap_before = calloc(nvals + 1, sizeof(uint64_t));
 	r->snap_after = calloc(nvals + 1, sizeof(uint64_t));
 	if (!r->snap_before || !r->snap_after)
@@ -57,7 +58,7 @@ static enum engine_status td_make(struct rep *r)
 	return ENGINE_OK;
 }
 
-/* Record a TD phase: timings from the session, stats from r->svm. */
+/* Record a TD phase: timings from the session, stats from r->stats_vm. */
 static enum engine_status td_record(struct rep *r, const char *name, struct td_phase *ph)
 {
 	struct vm_phase_result res = {
@@ -68,9 +69,9 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 	int err;
 
 	rep_instr_stop(r);
-	err = r->svm ? vm_stats_snapshot(r->svm, r->snap_after) : 0;
-	if (!err && r->svm)
-		err = vm_stats_fill(r->svm, r->snap_before, r->snap_after, &res);
+	err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_after) : 0;
+	if (!err && r->stats_vm)
+		err = vm_stats_fill(r->stats_vm, r->snap_before, r->snap_after, &res);
 	if (err) {
 		td_session_phase_free(ph);
 		return rep_fail_kvm(r, err, "reading KVM stats");
@@ -93,12 +94,12 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 
 static enum engine_status td_begin(struct rep *r)
 {
-	int err = r->svm ? vm_stats_snapshot(r->svm, r->snap_before) : 0;
+	int err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_before) : 0;
 
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
 	/* vCPU threads start per phase, after this: only the driver is counted. */
-	rep_instr_begin(r, NULL);
+	rep_instr_begin(r, NULL, 0);
 	return ENGINE_OK;
 }
 
@@ -163,7 +164,7 @@ static enum engine_status td_prefault(struct rep *r, bool bare)
  * BLOCK, TRACK, REMOVE), back to private the second phase.  Churn on a
  * TD is always conversions: private memory has no userspace mapping.
  */
-static enum engine_status td_zap(struct rep *r, enum zap_cause cause, uint64_t pages)
+static enum engine_status td_zap(struct rep *r, enum zap_cause cause)
 {
 	enum engine_status st;
 
@@ -173,18 +174,18 @@ static enum engine_status td_zap(struct rep *r, enum zap_cause cause, uint64_t p
 	return st ? st : td_phase_do(r, "to-private", TD_TO_PRIVATE);
 }
 
-static enum engine_status td_teardown(struct rep *r, const char *name, uint64_t ops)
+static enum engine_status td_teardown(struct rep *r, const char *name)
 {
 	uint64_t t0;
 
-	rep_instr_begin(r, NULL);
+	rep_instr_begin(r, NULL, 0);
 	t0 = vm_now_ns();
 	td_session_destroy(r->td);
 	r->td = NULL;
-	r->svm = NULL;
+	r->stats_vm = NULL;
 	t0 = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	rep_instr_record(r, rep_add_phase(r, name, t0, ops, NULL));
+	rep_instr_record(r, rep_add_phase(r, name, t0, 1, NULL));
 	return ENGINE_OK;
 }
 
@@ -192,23 +193,16 @@ static void td_release(struct rep *r)
 {
 	td_session_destroy(r->td);
 	r->td = NULL;
-	r->svm = NULL;
+	r->stats_vm = NULL;
 }
 
-const struct backend_ops tdx_backend = {
-	.create = td_make,
-	.guest_phase = td_guest_phase,
-	.prefault = td_prefault,
-	.zap = td_zap,
-	.teardown = td_teardown,
-	.release = td_release,
-};
 
 /*
  * What the tdx backend runs.  Its memory is always private guest_memfd
  * mapped at 4K, whatever the scenario's backing says.
  */
-enum engine_status tdx_check(const struct scenario *s, char *why, size_t why_size)
+static enum engine_status tdx_check(const struct scenario *s, const struct run_opts *o,
+				    const json_t *env, char *why, size_t why_size)
 {
 #define UNSUPPORTED(...) do { snprintf(why, why_size, __VA_ARGS__); return ENGINE_UNSUPPORTED; } while (0)
 	/* The hugepage series cannot be detected reliably: assume mainline. */
@@ -225,3 +219,20 @@ enum engine_status tdx_check(const struct scenario *s, char *why, size_t why_siz
 #undef UNSUPPORTED
 	return ENGINE_OK;
 }
+
+static bool serves(const struct run_opts *o)
+{
+	return o->vm_type == KVM_X86_TDX_VM;
+}
+
+const struct backend_ops tdx_backend = {
+	.name = "tdx",
+	.serves = serves,
+	.check = tdx_check,
+	.create = td_make,
+	.guest_phase = td_guest_phase,
+	.prefault = td_prefault,
+	.zap = td_zap,
+	.teardown = td_teardown,
+	.release = td_release,
+};

@@ -22,125 +22,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum engine_status rep_fail_kvm(struct rep *r, int err, const char *step)
-{
-	if (err == -EINTR || interrupted())
-		return ENGINE_INTERRUPTED;
-	snprintf(r->why, r->why_size, "%s: %s", step, kvm_error());
-	return err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
-}
-
-enum engine_status rep_fail_errno(struct rep *r, const char *step)
-{
-	snprintf(r->why, r->why_size, "%s: %s", step, strerror(errno));
-	return ENGINE_ERROR;
-}
-
-static json_t *stats_json(const struct vm_phase_result *res)
-{
-	json_t *vm = json_object(), *vcpu = json_object();
-	unsigned int i;
-
-	for (i = 0; i < res->nr_stats; i++)
-		json_object_set_new(res->stats[i].vcpu ? vcpu : vm, res->stats[i].name,
-				    json_integer(res->stats[i].delta));
-	return json_pack("{s:o, s:o}", "vm", vm, "vcpu", vcpu);
-}
-
-/*
- * Instrumentation around a phase: hook histograms are snapshot first and
- * counters enabled last, so neither's set-up is counted or timed.  @vm
- * given: its vCPU threads are counted too (they wait at the barrier).
- */
-void rep_instr_begin(struct rep *r, const struct vm *vm)
-{
-	const char *labels[1 + 1024];
-	unsigned int n = 0, i;
-
-	if (r->attr)
-		attribution_phase_begin(r->attr);
-	if (!r->o->events || !r->labels)
-		return;
-	r->tids[n] = syscall(SYS_gettid);
-	labels[n++] = r->labels[0];
-	for (i = 0; vm && i < vm->nr_vcpus && n < ARRAY_SIZE(labels); i++) {
-		r->tids[n] = vm->vcpus[i].tid;
-		labels[n++] = r->labels[1 + i];
-	}
-	r->ctr = counters_open(r->o->events, r->tids, labels, n);
-	counters_enable(r->ctr);
-}
-
-void rep_instr_stop(struct rep *r)
-{
-	counters_disable(r->ctr);
-}
-
-void rep_instr_record(struct rep *r, json_t *ph)
-{
-	counters_finish(r->ctr, ph);
-	r->ctr = NULL;
-	if (r->attr)
-		attribution_phase_end(r->attr, ph);
-}
-
-void rep_instr_abort(struct rep *r)
-{
-	counters_close(r->ctr);
-	r->ctr = NULL;
-}
-
-/* Append a phase record; @res may be NULL for phases without stats. */
-json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops,
-			 const struct vm_phase_result *res)
-{
-	json_t *ph = json_pack("{s:s, s:I, s:I}", "name", name, "ns", (json_int_t)ns,
-			       "ops", (json_int_t)ops);
-	unsigned int i;
-
-	if (res && res->vcpu) {
-		json_t *vcpus = json_array();
-
-		for (i = 0; i < res->nr_vcpus; i++)
-			json_array_append_new(vcpus, json_pack("{s:I, s:I, s:I}",
-				"ns", (json_int_t)res->vcpu[i].ns,
-				"tsc_cycles", (json_int_t)res->vcpu[i].tsc_cycles,
-				"ops", (json_int_t)res->vcpu[i].pages));
-		json_object_set_new(ph, "vcpus", vcpus);
-	}
-	if (res && res->stats)
-		json_object_set_new(ph, "stats", stats_json(res));
-	json_array_append_new(r->phases, ph);
-	return ph;
-}
-
-enum guest_pattern rep_guest_pattern(enum pattern p)
-{
-	switch (p) {
-	case PATTERN_RAND:
-		return GUEST_PAT_RAND;
-	case PATTERN_STRIDE:
-		return GUEST_PAT_STRIDE;
-	case PATTERN_HUGE:
-		return GUEST_PAT_HUGE;
-	default:
-		return GUEST_PAT_SEQ;
-	}
-}
-
-static uint64_t touched_units(const struct scenario *s)
-{
-	uint64_t page = backing_page_size(s->backing);
-
-	if (s->pattern == PATTERN_HUGE)
-		return s->mem_bytes / SZ_2M;
-	return s->mem_bytes / (page > 4096 ? page : 4096);
-}
-
 static enum engine_status run_kind(struct rep *r)
 {
 	const struct scenario *s = r->s;
-	uint64_t pages = s->mem_bytes / 4096;
 	enum engine_status st;
 	unsigned int c;
 
@@ -167,18 +51,18 @@ static enum engine_status run_kind(struct rep *r)
 	case KIND_ZAP:
 		st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 		if (!st)
-			st = r->be->zap(r, s->zap, touched_units(s));
+			st = r->be->zap(r, s->zap);
 		break;
 	case KIND_TEARDOWN:
 		st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 		if (!st)
-			return r->be->teardown(r, "teardown", pages);
+			return r->be->teardown(r, "teardown");
 		break;
 	case KIND_CHURN:
 		for (c = 0; !st && c < s->cycles; c++) {
 			st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 			if (!st)
-				st = r->be->zap(r, s->zap, touched_units(s));
+				st = r->be->zap(r, s->zap);
 		}
 		break;
 	default:
@@ -187,7 +71,7 @@ static enum engine_status run_kind(struct rep *r)
 	}
 	if (st)
 		return st;
-	return r->be->teardown(r, "destroy", 1);
+	return r->be->teardown(r, "destroy");
 }
 
 /*
@@ -242,14 +126,18 @@ static enum engine_status run_rep(struct rep *r)
 {
 	enum engine_status st;
 
-	r->be = r->o->vm_type == KVM_X86_TDX_VM ? &tdx_backend : &default_backend;
+	r->be = backend_for(r->o);
+	if (!r->be) {
+		snprintf(r->why, r->why_size, "no backend runs VM type %s", r->o->vm_type_name);
+		return ENGINE_UNSUPPORTED;
+	}
+	if (rep_init(r)) {
+		rep_fini(r);
+		return rep_fail_errno(r, "repetition buffers");
+	}
 	st = run_kind(r);
-	rep_instr_abort(r);
 	r->be->release(r);
-	free(r->snap_before);
-	free(r->snap_after);
-	free(r->labels);
-	free(r->tids);
+	rep_fini(r);
 	if (st == ENGINE_OK && r->s->kind == KIND_CHURN)
 		add_churn_total(r);
 	return st;
@@ -406,54 +294,14 @@ enum engine_status engine_run(const struct scenario *s, const struct run_opts *o
 	return st;
 }
 
-static bool pool_has(const json_t *env, const char *size, uint64_t pages, uint64_t *free_pages)
-{
-	const json_t *pool = json_object_get(json_object_get(json_object_get(env, "memory"),
-							     "hugetlb"), size);
-
-	*free_pages = json_integer_value(json_object_get(pool, "free"));
-	return *free_pages >= pages;
-}
-
 enum engine_status engine_check(const struct scenario *s, const struct run_opts *o,
 				const json_t *env, char *why, size_t why_size)
 {
-	const json_t *caps = json_object_get(json_object_get(json_object_get(
-		json_object_get(env, "kvm"), "vm_types"), o->vm_type_name), "caps");
-	const json_t *thp = json_object_get(json_object_get(env, "memory"), "thp");
-	uint64_t need, have;
+	const struct backend_ops *be = backend_for(o);
 
-#define UNSUPPORTED(...) do { snprintf(why, why_size, __VA_ARGS__); return ENGINE_UNSUPPORTED; } while (0)
-	if (o->vm_type == KVM_X86_TDX_VM)
-		return tdx_check(s, why, why_size);
-	if (s->backing == BACKING_HUGETLB2M || s->backing == BACKING_HUGETLB1G) {
-		const char *size = s->backing == BACKING_HUGETLB2M ? "2M" : "1G";
-		const char *dir = s->backing == BACKING_HUGETLB2M ? "hugepages-2048kB" : "hugepages-1048576kB";
-
-		need = s->mem_bytes / backing_page_size(s->backing);
-		if (!pool_has(env, size, need, &have))
-			UNSUPPORTED("needs %llu free %s hugetlb pages, %llu free (echo %llu > /sys/kernel/mm/hugepages/%s/nr_hugepages)",
-				    (unsigned long long)need, size, (unsigned long long)have,
-				    (unsigned long long)need, dir);
+	if (!be) {
+		snprintf(why, why_size, "no backend runs VM type %s", o->vm_type_name);
+		return ENGINE_UNSUPPORTED;
 	}
-	if (s->backing == BACKING_THP &&
-	    !strcmp(json_string_value(json_object_get(thp, "enabled")) ?: "never", "never"))
-		UNSUPPORTED("transparent hugepages are disabled (/sys/kernel/mm/transparent_hugepage/enabled)");
-	if (s->backing == BACKING_GMEM && !check_ok(json_object_get(caps, "guest_memfd")))
-		UNSUPPORTED("no guest_memfd for VM type %s", o->vm_type_name);
-	if ((s->kind == KIND_PREFAULT || s->kind == KIND_PREFAULT_BARE) &&
-	    !check_ok(json_object_get(caps, "pre_fault_memory")))
-		UNSUPPORTED("no KVM_PRE_FAULT_MEMORY for VM type %s", o->vm_type_name);
-	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT &&
-	    !json_is_true(json_object_get(json_object_get(caps, "memory_attributes"), "private")))
-		UNSUPPORTED("VM type %s has no private memory to convert", o->vm_type_name);
-	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT)
-		UNSUPPORTED("private-to-shared conversion needs the tdx or sw-protected backend (not built yet)");
-	if (s->kind == KIND_ZAP && s->zap == ZAP_PUNCH && s->backing != BACKING_MEMFD &&
-	    s->backing != BACKING_GMEM)
-		UNSUPPORTED("punch needs a file backing (memfd or gmem), not %s", backing_name(s->backing));
-	if (s->kind == KIND_SPLIT && access(EAGER_SPLIT_PARAM, W_OK))
-		UNSUPPORTED("%s is not writable (kvm too old, or not root)", EAGER_SPLIT_PARAM);
-#undef UNSUPPORTED
-	return ENGINE_OK;
+	return be->check(s, o, env, why, why_size);
 }

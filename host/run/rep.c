@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One repetition in the making: what every backend records its phases
+ * with (failures, instrumentation, phase records).  Knows no backend.
+ */
+#include "run/backend.h"
+#include "lib/interrupt.h"
+#include "lib/util.h"
+#include "trace/attribute.h"
+#include "trace/counters.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Per-thread counter labels: "driver", then "vcpu0" ... */
+int rep_init(struct rep *r)
+{
+	unsigned int i, n = 1 + r->s->vcpus;
+
+	r->labels = calloc(n, sizeof(*r->labels));
+	r->tids = calloc(n, sizeof(*r->tids));
+	if (!r->labels || !r->tids)
+		return -ENOMEM;
+	r->nr_labels = n;
+	snprintf(r->labels[0], sizeof(r->labels[0]), "driver");
+	for (i = 1; i < n; i++)
+		snprintf(r->labels[i], sizeof(r->labels[0]), "vcpu%u", i - 1);
+	return 0;
+}
+
+void rep_fini(struct rep *r)
+{
+	rep_instr_abort(r);
+	free(r->snap_before);
+	free(r->snap_after);
+	free(r->labels);
+	free(r->tids);
+	r->snap_before = r->snap_after = NULL;
+	r->labels = NULL;
+	r->tids = NULL;
+}
+
+enum engine_status rep_fail_kvm(struct rep *r, int err, const char *step)
+{
+	if (err == -EINTR || interrupted())
+		return ENGINE_INTERRUPTED;
+	snprintf(r->why, r->why_size, "%s: %s", step, kvm_error());
+	return err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
+}
+
+enum engine_status rep_fail_errno(struct rep *r, const char *step)
+{
+	snprintf(r->why, r->why_size, "%s: %s", step, strerror(errno));
+	return ENGINE_ERROR;
+}
+
+static json_t *stats_json(const struct vm_phase_result *res)
+{
+	json_t *vm = json_object(), *vcpu = json_object();
+	unsigned int i;
+
+	for (i = 0; i < res->nr_stats; i++)
+		json_object_set_new(res->stats[i].vcpu ? vcpu : vm, res->stats[i].name,
+				    json_integer(res->stats[i].delta));
+	return json_pack("{s:o, s:o}", "vm", vm, "vcpu", vcpu);
+}
+
+/*
+ * Instrumentation around a phase: hook histograms are snapshot first and
+ * counters enabled last, so neither's set-up is counted or timed.  @vm
+ * given: its vCPU threads are counted too (they wait at the barrier).
+ */
+void rep_instr_begin(struct rep *r, const pid_t *vcpu_tids, unsigned int nr_vcpus)
+{
+	const char *labels[1 + REP_MAX_VCPUS];
+	unsigned int n = 0, i;
+
+	if (r->attr)
+		attribution_phase_begin(r->attr);
+	if (!r->o->events || !r->labels)
+		return;
+	r->tids[n] = syscall(SYS_gettid);
+	labels[n++] = r->labels[0];
+	for (i = 0; vcpu_tids && i < nr_vcpus && i < r->nr_labels - 1; i++) {
+		r->tids[n] = vcpu_tids[i];
+		labels[n++] = r->labels[1 + i];
+	}
+	r->ctr = counters_open(r->o->events, r->tids, labels, n);
+	counters_enable(r->ctr);
+}
+
+void rep_instr_stop(struct rep *r)
+{
+	counters_disable(r->ctr);
+}
+
+void rep_instr_record(struct rep *r, json_t *ph)
+{
+	counters_finish(r->ctr, ph);
+	r->ctr = NULL;
+	if (r->attr)
+		attribution_phase_end(r->attr, ph);
+}
+
+void rep_instr_abort(struct rep *r)
+{
+	counters_close(r->ctr);
+	r->ctr = NULL;
+}
+
+/* Append a phase record; @res may be NULL for phases without stats. */
+json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops,
+			 const struct vm_phase_result *res)
+{
+	json_t *ph = json_pack("{s:s, s:I, s:I}", "name", name, "ns", (json_int_t)ns,
+			       "ops", (json_int_t)ops);
+	unsigned int i;
+
+	if (res && res->vcpu) {
+		json_t *vcpus = json_array();
+
+		for (i = 0; i < res->nr_vcpus; i++)
+			json_array_append_new(vcpus, json_pack("{s:I, s:I, s:I}",
+				"ns", (json_int_t)res->vcpu[i].ns,
+				"tsc_cycles", (json_int_t)res->vcpu[i].tsc_cycles,
+				"ops", (json_int_t)res->vcpu[i].pages));
+		json_object_set_new(ph, "vcpus", vcpus);
+	}
+	if (res && res->stats)
+		json_object_set_new(ph, "stats", stats_json(res));
+	json_array_append_new(r->phases, ph);
+	return ph;
+}
+
+enum guest_pattern rep_guest_pattern(enum pattern p)
+{
+	switch (p) {
+	case PATTERN_RAND:
+		return GUEST_PAT_RAND;
+	case PATTERN_STRIDE:
+		return GUEST_PAT_STRIDE;
+	case PATTERN_HUGE:
+		return GUEST_PAT_HUGE;
+	default:
+		return GUEST_PAT_SEQ;
+	}
+}
+
+
+void rep_warn(struct rep *r, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!r->warnings)
+		r->warnings = json_array();
+	json_array_append_new(r->warnings, json_string(msg));
+}
+
+int64_t rep_mappings(const struct vm_phase_result *res, int sign, int64_t *huge)
+{
+	int64_t d4k, d2m, d1g, big = 0, n = 0;
+	bool any = false;
+
+	if (vm_phase_stat(res, "pages_4k", &d4k)) {
+		n += sign * d4k;
+		any = true;
+	}
+	if (vm_phase_stat(res, "pages_2m", &d2m)) {
+		big += sign * d2m;
+		any = true;
+	}
+	if (vm_phase_stat(res, "pages_1g", &d1g)) {
+		big += sign * d1g;
+		any = true;
+	}
+	if (huge)
+		*huge = big;
+	return any ? n + big : -1;
+}
