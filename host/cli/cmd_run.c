@@ -14,6 +14,7 @@
 #include "lib/results_schema.h"
 #include "run/results.h"
 #include "run/run_summary.h"
+#include "run/schedule.h"
 #include "trace/tracefs.h"
 #include "lib/util.h"
 
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_SCENARIOS 64
@@ -52,6 +54,10 @@ struct run_cmd {
 	struct counter_events cevents, tpevents;
 	char hooks_conf[PATH_MAX];
 	struct run_opts opts;
+	enum run_order order;
+	uint64_t seed;
+	bool seed_given;
+	struct engine_job jobs[MAX_SCENARIOS];
 	json_t *env, *meta;
 	char dir[PATH_MAX];
 };
@@ -79,6 +85,9 @@ static void run_usage(FILE *out)
 		"  --events LIST       count these perf events too (perf names, system:tracepoint, rNNNN)\n"
 		"  --no-counters       no perf counters or tracepoint counts\n"
 		"  --attribute         add the hook attribution pass (bench/hooks.conf)\n"
+		"  --order O           interleaved (default: round r runs repetition r of every\n"
+		"                      scenario, shuffled each round) or blocks (suite order)\n"
+		"  --seed N            the shuffle's seed (default: from the clock; recorded)\n"
 		"  --quiet             no progress line\n");
 }
 
@@ -105,7 +114,7 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 {
 	enum { O_MEM = 256, O_VCPUS, O_REPS, O_VMTYPE, O_BACKING, O_PATTERN, O_ACCESS,
 	       O_POPULATE, O_SET, O_CPUS, O_NODE, O_OUT, O_LABEL, O_TIMEOUT, O_QUIET,
-	       O_EVENTS, O_NO_COUNTERS, O_ATTRIBUTE };
+	       O_EVENTS, O_NO_COUNTERS, O_ATTRIBUTE, O_ORDER, O_SEED };
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
 		{ "suite", required_argument, NULL, 'S' },
@@ -127,6 +136,8 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "no-counters", no_argument, NULL, O_NO_COUNTERS },
 		{ "attribute", no_argument, NULL, O_ATTRIBUTE },
+		{ "order", required_argument, NULL, O_ORDER },
+		{ "seed", required_argument, NULL, O_SEED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -186,6 +197,16 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 			break;
 		case O_ATTRIBUTE:
 			rc->opts.attribute = true;
+			break;
+		case O_ORDER:
+			if (!schedule_parse_order(optarg, &rc->order))
+				return usage_error("bad order '%s' (interleaved or blocks)", optarg);
+			break;
+		case O_SEED:
+			/* 2^53: exact in every JSON reader. */
+			if (!parse_uint(optarg, (1ull << 53) - 1, &rc->seed))
+				return usage_error("bad seed '%s' (0 to 2^53-1)", optarg);
+			rc->seed_given = true;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -479,7 +500,7 @@ static int write_meta(struct run_cmd *rc, const char *status)
 
 static json_t *scenario_params(const struct scenario *s, const struct run_opts *o)
 {
-	return json_pack("{s:I, s:i, s:s, s:I, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:b}",
+	json_t *p = json_pack("{s:I, s:i, s:s, s:I, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:b}",
 			 "mem_bytes", (json_int_t)s->mem_bytes, "vcpus", s->vcpus,
 			 "backing", backing_name(s->backing),
 			 "page_size", (json_int_t)backing_page_size(s->backing),
@@ -491,6 +512,9 @@ static json_t *scenario_params(const struct scenario *s, const struct run_opts *
 			 "cycles", s->cycles, "seed", (json_int_t)s->seed,
 			 "vm_type", o->vm_type_name ? o->vm_type_name : "?",
 			 "attribute", s->attribute || o->attribute);
+	if (s->reference[0])
+		json_object_set_new(p, "reference", json_string(s->reference));
+	return p;
 }
 
 static int write_scenario(struct run_cmd *rc, size_t i)
@@ -512,60 +536,125 @@ static void set_status(json_t *sj, const char *status, const char *reason)
 		json_object_set_new(sj, "reason", json_string(reason));
 }
 
-static int run_all(struct run_cmd *rc)
+static void set_job_status(struct run_cmd *rc, size_t i, enum engine_status st)
 {
-	enum engine_status st;
+	json_t *sj = rc->scn_json[i];
+	const char *why = rc->jobs[i].why;
+
+	switch (st) {
+	case ENGINE_OK:
+		set_status(sj, "complete", NULL);
+		break;
+	case ENGINE_UNSUPPORTED:
+		set_status(sj, "unsupported", why);
+		fprintf(stderr, "septbench: %s: unsupported: %s\n", rc->scn[i].name, why);
+		break;
+	case ENGINE_INTERRUPTED:
+		set_status(sj, "incomplete", "interrupted");
+		break;
+	case ENGINE_ERROR:
+		set_status(sj, "error", why);
+		err_msg("%s: %s", rc->scn[i].name, why);
+		break;
+	}
+}
+
+/*
+ * The throughput repetitions in the planned order, every scenario's file
+ * rewritten after each of its repetitions (status "running"), then each
+ * scenario's extra passes and its final status.
+ */
+static int run_all(struct run_cmd *rc, const struct sched_step *steps, size_t nr_steps)
+{
 	int exit_status = EXIT_OK;
-	char why[512];
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < rc->nr; i++) {
-		json_t *sj = rc->scn_json[i];
-
 		if (!rc->supported[i]) {
 			if (!rc->quiet)
 				fprintf(stderr, "septbench: %s: unsupported: %s\n", rc->scn[i].name, rc->why[i]);
 			write_scenario(rc, i);
 			continue;
 		}
+		engine_begin(&rc->jobs[i], &rc->scn[i], rc->scn_json[i]);
 		if (!rc->quiet)
 			fprintf(stderr, "septbench: %s: %u reps, %llu MiB, %u vCPU(s), %s\n",
 				rc->scn[i].name, rc->scn[i].reps,
 				(unsigned long long)(rc->scn[i].mem_bytes >> 20), rc->scn[i].vcpus,
 				backing_name(rc->scn[i].backing));
-		why[0] = '\0';
-		st = engine_run(&rc->scn[i], &rc->opts, sj, why, sizeof(why));
-		switch (st) {
-		case ENGINE_OK:
-			set_status(sj, "complete", NULL);
-			break;
-		case ENGINE_UNSUPPORTED:
-			set_status(sj, "unsupported", why);
-			fprintf(stderr, "septbench: %s: unsupported: %s\n", rc->scn[i].name, why);
-			break;
-		case ENGINE_INTERRUPTED:
-			set_status(sj, "incomplete", "interrupted");
-			break;
-		case ENGINE_ERROR:
-			set_status(sj, "error", why);
-			err_msg("%s: %s", rc->scn[i].name, why);
+	}
+	for (k = 0; k < nr_steps && !interrupted(); k++) {
+		const struct sched_step *st = &steps[k];
+		struct engine_job *j = &rc->jobs[st->scenario];
+
+		if (j->st != ENGINE_OK)
+			continue;
+		if (rc->opts.progress)
+			fprintf(stderr, "\r  %zu/%zu: %s rep %u/%u ", k + 1, nr_steps,
+				rc->scn[st->scenario].name, st->rep + 1, rc->scn[st->scenario].reps);
+		if (engine_rep(j, &rc->opts, st->rep) == ENGINE_OK && write_scenario(rc, st->scenario))
+			return EXIT_FAIL;
+		if (j->st == ENGINE_ERROR || j->st == ENGINE_UNSUPPORTED)
+			set_job_status(rc, st->scenario, j->st);
+	}
+	if (rc->opts.progress)
+		fprintf(stderr, "\r%*s\r", 60, "");
+	for (i = 0; i < rc->nr; i++) {
+		enum engine_status st;
+
+		if (!rc->supported[i])
+			continue;
+		st = engine_finish(&rc->jobs[i], &rc->opts);
+		if (interrupted() && st == ENGINE_OK)
+			st = ENGINE_INTERRUPTED;
+		set_job_status(rc, i, st);
+		if (st == ENGINE_ERROR)
 			exit_status = EXIT_FAIL;
-			break;
-		}
 		if (write_scenario(rc, i))
 			return EXIT_FAIL;
-		if (st == ENGINE_INTERRUPTED || interrupted())
-			return interrupt_exit_status();
 	}
+	if (interrupted())
+		return interrupt_exit_status();
 	return exit_status;
+}
+
+static uint64_t seed_from_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec ^
+		((uint64_t)getpid() << 20)) & ((1ull << 53) - 1);
+}
+
+/* The order of every repetition, planned before the first one runs. */
+static struct sched_step *plan_run(struct run_cmd *rc, size_t *nr_steps)
+{
+	unsigned int reps[MAX_SCENARIOS];
+	const char *names[MAX_SCENARIOS];
+	struct sched_step *steps;
+	size_t i;
+
+	if (!rc->seed_given)
+		rc->seed = seed_from_clock();
+	for (i = 0; i < rc->nr; i++) {
+		reps[i] = rc->scn[i].reps;
+		names[i] = rc->scn[i].name;
+	}
+	steps = schedule_plan(reps, rc->supported, rc->nr, rc->order, rc->seed, nr_steps);
+	if (steps)
+		json_object_set_new(rc->meta, "order",
+				    schedule_json(steps, *nr_steps, rc->order, rc->seed, names));
+	return steps;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run_cmd *rc;
 	char err[512], now[32];
+	struct sched_step *steps = NULL;
+	size_t i, nr_ok = 0, nr_steps = 0;
 	json_t *names, *args;
-	size_t i, nr_ok = 0;
 	int r, a;
 
 	rc = calloc(1, sizeof(*rc));
@@ -662,12 +751,25 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "septbench: VM type %s (%s)\n", rc->opts.vm_type_name,
 			json_string_value(json_object_get(rc->meta, "vm_type_reason")));
 	placement_pin_self(rc->opts.place.driver_cpu);
-	r = run_all(rc);
+	steps = plan_run(rc, &nr_steps);
+	if (!steps) {
+		err_msg("run: out of memory");
+		r = EXIT_FAIL;
+		goto out_json;
+	}
+	if (write_meta(rc, "running")) {
+		r = EXIT_FAIL;
+		goto out_json;
+	}
+	r = run_all(rc, steps, nr_steps);
+	run_summary_references(rc->meta, (const json_t *const *)rc->scn_json, rc->nr);
 	write_meta(rc, r == EXIT_OK ? "complete" : "incomplete");
 	run_summary_write(rc->dir, (const json_t *const *)rc->scn_json, rc->nr, stdout);
+	run_summary_print_references(rc->meta, stdout);
 	printf("results: %s%s\n", rc->dir, r == EXIT_OK ? "" : " (incomplete)");
 
 out_json:
+	free(steps);
 	for (i = 0; i < rc->nr; i++)
 		json_decref(rc->scn_json[i]);
 	json_decref(rc->meta);

@@ -165,7 +165,8 @@ int guest_mem_alloc(struct guest_mem *m, enum backing b, uint64_t size, int vm_f
 		}
 		m->map_size = size;
 		m->hva = m->map;
-		r = 0;
+		/* Keep it 4K: shmem THP (huge=within_size/advise) would map 2M. */
+		r = madvise(m->hva, size, MADV_NOHUGEPAGE) ? kvm_fail_errno("madvise(MADV_NOHUGEPAGE) on memfd") : 0;
 		break;
 	case BACKING_GMEM:
 		r = gmem_alloc(m, size, vm_fd);

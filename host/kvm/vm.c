@@ -316,26 +316,43 @@ int vm_create(struct vm **vmp, const struct vm_config *cfg)
 	return 0;
 }
 
-void vm_destroy(struct vm *vm)
+void vm_drop_refs(struct vm *vm)
 {
 	unsigned int i;
 
-	if (!vm)
-		return;
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
 		kvm_stats_close(&v->stats);
 		if (v->run)
 			munmap(v->run, vm->run_size);
-		if (v->fd >= 0)
-			close(v->fd);
+		v->run = NULL;
 	}
-	free(vm->vcpus);
 	kvm_stats_close(&vm->stats);
-	/* Close the VM before unmapping its memory: no zaps on a live VM. */
+}
+
+void vm_close_kvm(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+		vm->vcpus[i].fd = -1;
+	}
 	if (vm->fd >= 0)
 		close(vm->fd);
+	vm->fd = -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	vm_drop_refs(vm);
+	/* Close the VM before unmapping its memory: no zaps on a live VM. */
+	vm_close_kvm(vm);
+	free(vm->vcpus);
 	guest_mem_free(&vm->mem);
 	guest_mem_free(&vm->sys);
 	if (vm->kvm_fd >= 0)

@@ -182,6 +182,15 @@ struct kvm_cpuid2 *kvm_supported_cpuid(int kvm_fd);
 /* Build the VM: memslots, payload, page tables, vCPUs in 64-bit mode. */
 int vm_create(struct vm **vmp, const struct vm_config *cfg);
 void vm_destroy(struct vm *vm);
+/*
+ * Destruction in steps, for timing KVM's part alone.  vm_drop_refs():
+ * unmap kvm_run and close the stats fds, which hold references on the VM.
+ * vm_close_kvm(): close the vCPU and VM fds; with no other reference
+ * left (a guest_memfd holds one), KVM destroys the VM in the last close.
+ * vm_destroy() then frees the memory.
+ */
+void vm_drop_refs(struct vm *vm);
+void vm_close_kvm(struct vm *vm);
 /* Re-register the test-memory slot with @flags (KVM_MEM_LOG_DIRTY_PAGES). */
 int vm_set_mem_flags(struct vm *vm, uint32_t flags);
 /* Delete the test-memory slot: KVM zaps every mapping in it. */

@@ -46,8 +46,15 @@ struct backend_ops {
 	enum engine_status (*zap)(struct rep *r, enum zap_cause cause);
 	/* 2M mappings in place, then split (NULL: the backend maps 4K only). */
 	enum engine_status (*split)(struct rep *r);
-	/* Timed destruction of the VM alone, recorded as phase @name. */
-	enum engine_status (*teardown)(struct rep *r, const char *name);
+	/*
+	 * Timed destruction of the VM alone, recorded as phase @name; with
+	 * @control, the memory's unmap and a control unmap are recorded too.
+	 */
+	enum engine_status (*teardown)(struct rep *r, const char *name, bool control);
+	/* Untimed host re-population before another fault cycle (NULL: none needed). */
+	enum engine_status (*populate)(struct rep *r);
+	/* The guest faults while a host thread zaps (NULL: not built here). */
+	enum engine_status (*fault_while_zapping)(struct rep *r);
 	/* Untimed release of whatever is left (errors, Ctrl-C). */
 	void (*release)(struct rep *r);
 };
@@ -67,6 +74,7 @@ struct rep {
 	json_t *phases;
 	json_t *warnings;		/* strings: what KVM did differs from what was meant */
 	json_t *derived;		/* figures computed from several phases */
+	int64_t mapped;			/* leaf mappings the last mapping phase created */
 	uint64_t *snap_before, *snap_after;
 	char *why;
 	size_t why_size;
@@ -76,6 +84,7 @@ struct rep {
 	char (*labels)[16];		/* "driver", "vcpu0" ... */
 	pid_t *tids;
 	unsigned int nr_labels;
+	void *hook_data;		/* a backend's, for the VM's phase hooks */
 };
 
 /* Labels and buffers every repetition has; rep_fini() frees them. */
@@ -109,6 +118,20 @@ void rep_warn(struct rep *r, const char *fmt, ...) __attribute__((format(printf,
  * @huge: how many of them were 2M or 1G.
  */
 int64_t rep_mappings(const struct vm_phase_result *res, int sign, int64_t *huge);
+
+/*
+ * The op count of a phase that maps: the leaf mappings KVM created, with
+ * warnings where they disagree with the @touches the guest made or with
+ * the scenario's mapping size @page_size.  Falls back to @touches (with a
+ * warning) when the kernel has no page stats or mapped nothing.
+ */
+uint64_t rep_count_mapped(struct rep *r, const char *phase, const struct vm_phase_result *res,
+			  uint64_t touches, uint64_t page_size);
+/* The op count of a zap: the leaf mappings KVM removed, checked against r->mapped. */
+uint64_t rep_count_removed(struct rep *r, const char *phase, const struct vm_phase_result *res);
+
+/* Set a derived figure of this repetition. */
+void rep_derive(struct rep *r, const char *key, double value);
 
 enum guest_pattern rep_guest_pattern(enum pattern p);
 

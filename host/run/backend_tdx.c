@@ -174,7 +174,7 @@ static enum engine_status td_zap(struct rep *r, enum zap_cause cause)
 	return st ? st : td_phase_do(r, "to-private", TD_TO_PRIVATE);
 }
 
-static enum engine_status td_teardown(struct rep *r, const char *name)
+static enum engine_status td_teardown(struct rep *r, const char *name, bool control)
 {
 	uint64_t t0;
 

@@ -3,7 +3,8 @@
  * The scenario engine.  Every repetition builds a fresh VM, so each one
  * measures first-touch work; only the scenario's timed phase is "the"
  * figure, the others are recorded alongside.  The VM work itself is a
- * backend's (backend.h).
+ * backend's (backend.h); which repetition runs when is the run's
+ * (schedule.h).
  */
 #include "trace/attribute.h"
 #include "run/backend.h"
@@ -41,7 +42,7 @@ static enum engine_status run_kind(struct rep *r)
 		break;
 	case KIND_SPLIT:
 		if (!r->be->split) {
-			snprintf(r->why, r->why_size, "this backend maps 4K only: no split");
+			snprintf(r->why, r->why_size, "the %s backend maps 4K only: no split", r->be->name);
 			st = ENGINE_UNSUPPORTED;
 			break;
 		}
@@ -56,14 +57,27 @@ static enum engine_status run_kind(struct rep *r)
 	case KIND_TEARDOWN:
 		st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 		if (!st)
-			return r->be->teardown(r, "teardown");
+			return r->be->teardown(r, "teardown", true);
 		break;
 	case KIND_CHURN:
 		for (c = 0; !st && c < s->cycles; c++) {
-			st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
+			/* Host memory back in place, untimed: the fault figure holds KVM's faults only. */
+			if (c && r->be->populate)
+				st = r->be->populate(r);
+			if (!st)
+				st = r->be->guest_phase(r, "fault", s->pattern, s->write_pct);
 			if (!st)
 				st = r->be->zap(r, s->zap);
 		}
+		break;
+	case KIND_CHURN_CONCURRENT:
+		if (!r->be->fault_while_zapping) {
+			snprintf(r->why, r->why_size, "churn-concurrent is not built for the %s backend",
+				 r->be->name);
+			st = ENGINE_UNSUPPORTED;
+			break;
+		}
+		st = r->be->fault_while_zapping(r);
 		break;
 	default:
 		snprintf(r->why, r->why_size, "kind %s is not implemented", kind_name(s->kind));
@@ -71,7 +85,7 @@ static enum engine_status run_kind(struct rep *r)
 	}
 	if (st)
 		return st;
-	return r->be->teardown(r, "destroy");
+	return r->be->teardown(r, "destroy", false);
 }
 
 /*
@@ -80,20 +94,32 @@ static enum engine_status run_kind(struct rep *r)
  */
 static void add_churn_total(struct rep *r)
 {
-	uint64_t ns = 0, ops = 0;
+	uint64_t ns = 0, ops = 0, fault_ns = 0, zap_ns = 0, zap_ops = 0;
 	json_t *ph;
 	size_t i;
 
 	json_array_foreach(r->phases, i, ph) {
 		const char *name = json_string_value(json_object_get(ph, "name"));
+		uint64_t pns = json_integer_value(json_object_get(ph, "ns"));
+		uint64_t pops = json_integer_value(json_object_get(ph, "ops"));
 
 		if (strcmp(name, "fault") && strcmp(name, "zap") && strcmp(name, "to-private"))
 			continue;
-		ns += json_integer_value(json_object_get(ph, "ns"));
-		if (!strcmp(name, "fault"))
-			ops += json_integer_value(json_object_get(ph, "ops"));
+		ns += pns;
+		if (!strcmp(name, "fault")) {
+			ops += pops;
+			fault_ns += pns;
+		} else {
+			zap_ns += pns;
+			zap_ops += !strcmp(name, "zap") ? pops : 0;
+		}
 	}
 	rep_add_phase(r, "churn", ns, ops, NULL);
+	/* The parts apart: a change in one must not hide in the sum. */
+	if (ops)
+		rep_derive(r, "fault_ns_per_op", (double)fault_ns / ops);
+	if (zap_ops)
+		rep_derive(r, "zap_ns_per_op", (double)zap_ns / zap_ops);
 }
 
 static const char *timed_phase_name(const struct scenario *s)
@@ -105,13 +131,14 @@ static const char *timed_phase_name(const struct scenario *s)
 	case KIND_ZAP: return "zap";
 	case KIND_TEARDOWN: return "teardown";
 	case KIND_CHURN: return "churn";
+	case KIND_CHURN_CONCURRENT: return "fault";
 	default: return "?";
 	}
 }
 
 static const char *unit_name(const struct scenario *s)
 {
-	if (s->kind == KIND_SPLIT && s->split != SPLIT_LAZY)
+	if (s->kind == KIND_SPLIT)
 		return "range";
 	if (s->pattern == PATTERN_HUGE && s->kind != KIND_SPLIT)
 		return "range";
@@ -121,25 +148,39 @@ static const char *unit_name(const struct scenario *s)
 	return "page";
 }
 
-/* Run one repetition; the phases land in r->phases. */
-static enum engine_status run_rep(struct rep *r)
+/*
+ * Run one repetition.  Its record ({"phases", "warnings", "derived"}) is
+ * returned in *recp also when it failed, for the passes that keep
+ * whatever was done; NULL when nothing was.
+ */
+static enum engine_status run_rep(struct rep *r, json_t **recp)
 {
 	enum engine_status st;
+	json_t *rec;
 
+	*recp = NULL;
 	r->be = backend_for(r->o);
 	if (!r->be) {
 		snprintf(r->why, r->why_size, "no backend runs VM type %s", r->o->vm_type_name);
 		return ENGINE_UNSUPPORTED;
 	}
+	r->phases = json_array();
 	if (rep_init(r)) {
 		rep_fini(r);
+		json_decref(r->phases);
 		return rep_fail_errno(r, "repetition buffers");
 	}
 	st = run_kind(r);
 	r->be->release(r);
-	rep_fini(r);
 	if (st == ENGINE_OK && r->s->kind == KIND_CHURN)
 		add_churn_total(r);
+	rec = json_pack("{s:o}", "phases", r->phases);
+	if (r->warnings)
+		json_object_set(rec, "warnings", r->warnings);
+	if (r->derived)
+		json_object_set(rec, "derived", r->derived);
+	rep_fini(r);
+	*recp = rec;
 	return st;
 }
 
@@ -193,7 +234,7 @@ static enum engine_status attribution_pass(const struct scenario *s, const struc
 	enum engine_status st;
 	char msg[512];
 	double base, got;
-	json_t *aj;
+	json_t *aj, *rec;
 	int err;
 
 	if (o->progress)
@@ -208,17 +249,17 @@ static enum engine_status attribution_pass(const struct scenario *s, const struc
 		fprintf(stderr, "septbench: %s: no attribution: %s\n", s->name, msg);
 		return ENGINE_OK;
 	}
-	r.phases = json_array();
-	st = run_rep(&r);
+	st = run_rep(&r, &rec);
 	aj = attribution_describe(r.attr);
 	attribution_teardown(r.attr);
 	json_object_set_new(aj, "status", json_string(st == ENGINE_OK ? "complete" :
 				st == ENGINE_INTERRUPTED ? "incomplete" : "error"));
 	if (st != ENGINE_OK && why[0])
 		json_object_set_new(aj, "reason", json_string(why));
-	json_object_set_new(aj, "phases", r.phases);
+	json_object_set(aj, "phases", json_object_get(rec, "phases") ?: json_array());
 	base = median_ns_per_op(json_object_get(out, "reps"), timed);
-	got = timed_ns_per_op(r.phases, timed);
+	got = timed_ns_per_op(json_object_get(rec, "phases"), timed);
+	json_decref(rec);
 	if (st == ENGINE_OK && base > 0 && got > 0)
 		json_object_set_new(aj, "overhead", json_pack("{s:s, s:f, s:f, s:f}", "phase", timed,
 				    "ns_per_op", got, "baseline_ns_per_op", base, "ratio", got / base));
@@ -237,61 +278,101 @@ static enum engine_status tracepoint_pass(const struct scenario *s, const struct
 	struct run_opts tp_opts = *o;
 	struct rep r = { .s = s, .o = &tp_opts, .why = why, .why_size = why_size };
 	enum engine_status st;
-	json_t *tj;
+	json_t *tj, *rec;
 
 	if (o->progress)
 		fprintf(stderr, "\r  %s: tracepoint pass ", s->name);
 	tp_opts.events = o->tp_events;
-	r.phases = json_array();
-	st = run_rep(&r);
-	tj = json_pack("{s:s, s:o}", "status", st == ENGINE_OK ? "complete" :
-		       st == ENGINE_INTERRUPTED ? "incomplete" : "error", "phases", r.phases);
+	st = run_rep(&r, &rec);
+	tj = json_pack("{s:s, s:O}", "status", st == ENGINE_OK ? "complete" :
+		       st == ENGINE_INTERRUPTED ? "incomplete" : "error",
+		       "phases", json_object_get(rec, "phases") ?: json_array());
+	json_decref(rec);
 	if (st != ENGINE_OK && why[0])
 		json_object_set_new(tj, "reason", json_string(why));
 	json_object_set_new(out, "tracepoint_pass", tj);
 	return st;
 }
 
-enum engine_status engine_run(const struct scenario *s, const struct run_opts *o,
-			      json_t *out, char *why, size_t why_size)
+void engine_begin(struct engine_job *j, const struct scenario *s, json_t *out)
 {
-	json_t *reps = json_object_get(out, "reps");
-	enum engine_status st = ENGINE_OK;
-	unsigned int i;
-
+	j->s = s;
+	j->out = out;
+	j->st = ENGINE_OK;
+	j->why[0] = '\0';
+	j->reps_done = 0;
+	j->warn_counts = json_object();
 	json_object_set_new(out, "timed_phase", json_string(timed_phase_name(s)));
 	json_object_set_new(out, "unit", json_string(unit_name(s)));
-	for (i = 0; i < s->reps && st == ENGINE_OK; i++) {
-		struct rep r = {
-			.s = s, .o = o, .phases = json_array(), .why = why, .why_size = why_size,
-		};
+}
 
-		if (interrupted()) {
-			json_decref(r.phases);
-			return ENGINE_INTERRUPTED;
-		}
-		if (o->progress)
-			fprintf(stderr, "\r  %s: rep %u/%u ", s->name, i + 1, s->reps);
-		st = run_rep(&r);
-		if (st == ENGINE_OK)
-			json_array_append_new(reps, json_pack("{s:i, s:o}", "rep", i, "phases", r.phases));
-		else
-			json_decref(r.phases);
-	}
+enum engine_status engine_rep(struct engine_job *j, const struct run_opts *o, unsigned int index)
+{
+	struct rep r = {
+		.s = j->s, .o = o, .index = index, .why = j->why, .why_size = sizeof(j->why),
+	};
+	const json_t *w;
+	json_t *rec;
+	size_t i;
+
+	if (j->st != ENGINE_OK)
+		return j->st;
+	if (interrupted())
+		return j->st = ENGINE_INTERRUPTED;
+	j->st = run_rep(&r, &rec);
 	knob_restore_all();
+	if (j->st != ENGINE_OK) {
+		json_decref(rec);
+		return j->st;
+	}
+	json_array_foreach(json_object_get(rec, "warnings"), i, w) {
+		const char *text = json_string_value(w);
+		json_int_t seen = json_integer_value(json_object_get(j->warn_counts, text));
+
+		json_object_set_new(j->warn_counts, text, json_integer(seen + 1));
+	}
+	json_object_set_new(rec, "rep", json_integer(index));
+	json_array_append_new(json_object_get(j->out, "reps"), rec);
+	j->reps_done++;
+	return ENGINE_OK;
+}
+
+/* Every distinct warning once, with how many repetitions it came up in. */
+static void fold_warnings(struct engine_job *j)
+{
+	json_t *list = json_array(), *n;
+	const char *text;
+	char buf[384];
+
+	json_object_foreach(j->warn_counts, text, n) {
+		snprintf(buf, sizeof(buf), "%s (%lld of %u repetitions)", text,
+			 (long long)json_integer_value(n), j->reps_done);
+		json_array_append_new(list, json_string(buf));
+	}
+	if (json_array_size(list))
+		json_object_set_new(j->out, "warnings", list);
+	else
+		json_decref(list);
+}
+
+enum engine_status engine_finish(struct engine_job *j, const struct run_opts *o)
+{
+	enum engine_status st = j->st;
+
+	fold_warnings(j);
+	json_decref(j->warn_counts);
+	j->warn_counts = NULL;
 	if (st == ENGINE_OK && o->tp_events && o->tp_events->nr && !interrupted()) {
-		st = tracepoint_pass(s, o, out, why, why_size);
+		st = tracepoint_pass(j->s, o, j->out, j->why, sizeof(j->why));
 		knob_restore_all();
 	}
-	if (st == ENGINE_OK && (o->attribute || s->attribute) && !interrupted()) {
-		st = attribution_pass(s, o, out, why, why_size);
+	if (st == ENGINE_OK && (o->attribute || j->s->attribute) && !interrupted()) {
+		st = attribution_pass(j->s, o, j->out, j->why, sizeof(j->why));
 		knob_restore_all();
 	}
 	if (st == ENGINE_OK && interrupted())
 		st = ENGINE_INTERRUPTED;
-	if (o->progress)
-		fprintf(stderr, "\r%*s\r", 40, "");
-	return st;
+	return j->st = st;
 }
 
 enum engine_status engine_check(const struct scenario *s, const struct run_opts *o,

@@ -44,13 +44,27 @@ enum engine_status engine_check(const struct scenario *s, const struct run_opts 
 				const json_t *env, char *why, size_t why_size);
 
 /*
- * Run every repetition of @s; append them to the "reps" array of @out.
- * Sets "timed_phase" and "unit".  Extra repetitions follow the throughput
- * ones, recorded apart: with tracepoints to count, "tracepoint_pass";
- * with attribution (o->attribute or the scenario's setting), one with
- * the probes on, "attribution".
+ * One scenario of a run.  The run schedules its repetitions (interleaved
+ * with the other scenarios' by default, see schedule.h): begin once, one
+ * engine_rep() per repetition, finish once.  @out is the scenario's JSON:
+ * "timed_phase", "unit", "reps" (one object per repetition: "rep",
+ * "phases", and where there are any "warnings" and "derived"), after
+ * finish the extra passes ("tracepoint_pass", "attribution") and
+ * "warnings", every distinct warning of its repetitions.
  */
-enum engine_status engine_run(const struct scenario *s, const struct run_opts *o,
-			      json_t *out, char *why, size_t why_size);
+struct engine_job {
+	const struct scenario *s;
+	json_t *out;
+	enum engine_status st;		/* ENGINE_OK until a repetition fails */
+	char why[512];
+	unsigned int reps_done;
+	json_t *warn_counts;		/* warning text -> repetitions it came up in */
+};
+
+void engine_begin(struct engine_job *j, const struct scenario *s, json_t *out);
+/* Repetition @index of @j; a failure sets j->st and j->why. */
+enum engine_status engine_rep(struct engine_job *j, const struct run_opts *o, unsigned int index);
+/* The extra repetitions, then the warnings; frees what begin made. */
+enum engine_status engine_finish(struct engine_job *j, const struct run_opts *o);
 
 #endif

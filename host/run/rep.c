@@ -40,6 +40,9 @@ void rep_fini(struct rep *r)
 	free(r->snap_after);
 	free(r->labels);
 	free(r->tids);
+	json_decref(r->warnings);
+	json_decref(r->derived);
+	r->warnings = r->derived = NULL;
 	r->snap_before = r->snap_after = NULL;
 	r->labels = NULL;
 	r->tids = NULL;
@@ -185,4 +188,54 @@ int64_t rep_mappings(const struct vm_phase_result *res, int sign, int64_t *huge)
 	if (huge)
 		*huge = big;
 	return any ? n + big : -1;
+}
+
+uint64_t rep_count_mapped(struct rep *r, const char *phase, const struct vm_phase_result *res,
+			  uint64_t touches, uint64_t page_size)
+{
+	int64_t huge, m = rep_mappings(res, 1, &huge);
+
+	if (m < 0) {
+		rep_warn(r, "%s: no KVM page stats on this kernel: ops are the guest's touches", phase);
+		return touches;
+	}
+	if (m == 0) {
+		rep_warn(r, "%s: KVM created no mappings for %llu touches: ops are the touches",
+			 phase, (unsigned long long)touches);
+		return touches;
+	}
+	r->mapped = m;
+	if (page_size <= SZ_4K && huge > 0)
+		rep_warn(r, "%s: a 4K scenario got %lld huge (2M/1G) mappings of %lld", phase,
+			 (long long)huge, (long long)m);
+	if (page_size > SZ_4K && huge < m)
+		rep_warn(r, "%s: %lld of %lld mappings are 4K, not %lluK (hugepage fallback?)", phase,
+			 (long long)(m - huge), (long long)m, (unsigned long long)(page_size >> 10));
+	if (!r->s->shared_range && (uint64_t)m < touches && page_size <= SZ_4K)
+		rep_warn(r, "%s: KVM created %lld mappings for %llu touches", phase, (long long)m,
+			 (unsigned long long)touches);
+	return m;
+}
+
+uint64_t rep_count_removed(struct rep *r, const char *phase, const struct vm_phase_result *res)
+{
+	int64_t m = rep_mappings(res, -1, NULL);
+	uint64_t meant = r->mapped > 0 ? (uint64_t)r->mapped : r->s->mem_bytes / SZ_4K;
+
+	if (m <= 0) {
+		rep_warn(r, "%s: KVM page stats show no mapping removed: ops are the %llu mapped before",
+			 phase, (unsigned long long)meant);
+		return meant;
+	}
+	if (r->mapped > 0 && m != r->mapped)
+		rep_warn(r, "%s: KVM removed %lld of the %lld mappings made", phase, (long long)m,
+			 (long long)r->mapped);
+	return m;
+}
+
+void rep_derive(struct rep *r, const char *key, double value)
+{
+	if (!r->derived)
+		r->derived = json_object();
+	json_object_set_new(r->derived, key, json_real(value));
 }

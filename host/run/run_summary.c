@@ -199,3 +199,93 @@ int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n,
 	free(text);
 	return err;
 }
+
+/* The timed phase's ns/op of every repetition of @s; the count, or 0. */
+static size_t timed_ns_per_op(const json_t *s, double **out)
+{
+	const json_t *reps = json_object_get(s, "reps"), *rep, *ph;
+	double *v = calloc(json_array_size(reps) + 1, sizeof(double));
+	size_t i, n = 0;
+
+	*out = v;
+	if (!v)
+		return 0;
+	json_array_foreach(reps, i, rep) {
+		json_int_t ops;
+
+		ph = timed_phase_of(s, rep);
+		ops = json_integer_value(json_object_get(ph, "ops"));
+		if (ops > 0)
+			v[n++] = (double)json_integer_value(json_object_get(ph, "ns")) / ops;
+	}
+	return n;
+}
+
+static const json_t *find_scenario(const json_t *const *scenarios, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(json_string_value(json_object_get(scenarios[i], "scenario")) ?: "", name))
+			return scenarios[i];
+	return NULL;
+}
+
+void run_summary_references(json_t *meta, const json_t *const *scenarios, size_t n)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *ref = json_string_value(json_object_get(json_object_get(scenarios[i],
+								       "params"), "reference"));
+		const json_t *rs = ref ? find_scenario(scenarios, n, ref) : NULL;
+		struct stats_boot_metric m = { 0 };
+		struct stats_desc da, db;
+		double *a = NULL, *b = NULL;
+		size_t na, nb;
+
+		if (!rs)
+			continue;
+		na = timed_ns_per_op(rs, &a);
+		nb = timed_ns_per_op(scenarios[i], &b);
+		m.a = (struct stats_boot_sample){ .n = na, .x = a };
+		m.b = (struct stats_boot_sample){ .n = nb, .x = b };
+		m.a.order = calloc(na + 1, sizeof(size_t));
+		m.b.order = calloc(nb + 1, sizeof(size_t));
+		if (na >= 2 && nb >= 2 && m.a.order && m.b.order &&
+		    !stats_describe(a, na, true, &da) && !stats_describe(b, nb, true, &db) &&
+		    da.median > 0 &&
+		    !stats_bootstrap_ratio(&m, 1, 10000, 0.95, stats_hash(ref, 1)))
+			json_array_append_new(list, json_pack("{s:s, s:s, s:f, s:[f, f], s:I, s:I, s:f, s:f}",
+				"scenario", json_string_value(json_object_get(scenarios[i], "scenario")),
+				"reference", ref, "ratio", db.median / da.median,
+				"ci95", m.ratio_lo, m.ratio_hi, "n", (json_int_t)nb,
+				"n_reference", (json_int_t)na, "median_ns_per_op", db.median,
+				"reference_median_ns_per_op", da.median));
+		free(m.a.order);
+		free(m.b.order);
+		free(a);
+		free(b);
+	}
+	if (json_array_size(list))
+		json_object_set_new(meta, "harness_overhead", list);
+	else
+		json_decref(list);
+}
+
+void run_summary_print_references(const json_t *meta, FILE *out)
+{
+	const json_t *h;
+	size_t i;
+
+	json_array_foreach(json_object_get(meta, "harness_overhead"), i, h)
+		fprintf(out, "harness overhead: %s / %s = %.3f (95%% CI %.3f..%.3f, %lld and %lld reps, interleaved)\n",
+			json_string_value(json_object_get(h, "scenario")),
+			json_string_value(json_object_get(h, "reference")),
+			json_real_value(json_object_get(h, "ratio")),
+			json_real_value(json_array_get(json_object_get(h, "ci95"), 0)),
+			json_real_value(json_array_get(json_object_get(h, "ci95"), 1)),
+			(long long)json_integer_value(json_object_get(h, "n")),
+			(long long)json_integer_value(json_object_get(h, "n_reference")));
+}

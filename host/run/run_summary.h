@@ -19,4 +19,13 @@ int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n,
  */
 const json_t *timed_phase_of(const json_t *scenario, const json_t *rep);
 
+/*
+ * Scenarios whose params name a "reference" (prefault-4k: prefault-bare)
+ * that ran in the same run: the ratio of the timed phase's median ns/op
+ * to the reference's, with its 95% bootstrap CI, as meta.json's
+ * "harness_overhead"; and the lines that print them.
+ */
+void run_summary_references(json_t *meta, const json_t *const *scenarios, size_t n);
+void run_summary_print_references(const json_t *meta, FILE *out);
+
 #endif

@@ -13,6 +13,7 @@ static const char *const kind_names[KIND_NR] = {
 	[KIND_FAULT] = "fault", [KIND_PREFAULT] = "prefault",
 	[KIND_PREFAULT_BARE] = "prefault-bare", [KIND_SPLIT] = "split",
 	[KIND_ZAP] = "zap", [KIND_TEARDOWN] = "teardown", [KIND_CHURN] = "churn",
+	[KIND_CHURN_CONCURRENT] = "churn-concurrent",
 };
 static const char *const pattern_names[PATTERN_NR] = {
 	[PATTERN_SEQ] = "seq", [PATTERN_RAND] = "rand",
@@ -154,6 +155,12 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 	}
 	if (!strcmp(key, "description")) {
 		snprintf(s->description, sizeof(s->description), "%s", value);
+		return true;
+	}
+	if (!strcmp(key, "reference")) {
+		if (!*value || strlen(value) >= sizeof(s->reference) || strpbrk(value, "/ \t"))
+			return fail_msg(err, err_size, "bad reference scenario '%s'", value);
+		snprintf(s->reference, sizeof(s->reference), "%s", value);
 		return true;
 	}
 	if (!strcmp(key, "kind"))

@@ -21,6 +21,7 @@ enum scenario_kind {
 	KIND_ZAP,		/* mappings zapped by one cause */
 	KIND_TEARDOWN,		/* VM destruction with pages mapped */
 	KIND_CHURN,		/* fault/zap cycles on all vCPUs */
+	KIND_CHURN_CONCURRENT,	/* faults on all vCPUs while a host thread zaps */
 	KIND_NR,
 };
 
@@ -71,6 +72,7 @@ struct scenario {
 	unsigned int cycles;		/* churn: fault/zap cycles */
 	uint64_t seed;
 	bool attribute;			/* run the hook attribution pass too */
+	char reference[64];		/* a scenario this one's harness is measured against */
 };
 
 /* Defaults every scenario starts from. */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the default backend: host-driven phases, shared by its VM and
+ * guest phases (backend_default.c) and its zaps, controls and teardown
+ * (backend_default_zap.c).
+ */
+#ifndef SEPTBENCH_BACKEND_DEFAULT_H
+#define SEPTBENCH_BACKEND_DEFAULT_H
+
+#include "run/backend.h"
+
+/* Snapshot the stats, start counting, take the start time. */
+enum engine_status dflt_host_begin(struct rep *r, uint64_t *t0);
+/* Take the time, stop counting, fill @res with the stats deltas. */
+enum engine_status dflt_host_stop(struct rep *r, uint64_t t0, uint64_t *ns,
+				  struct vm_phase_result *res);
+/* Record the phase, its counters and stats; frees @res. */
+json_t *dflt_host_record(struct rep *r, const char *name, uint64_t ns, uint64_t ops,
+			 struct vm_phase_result *res);
+
+enum engine_status dflt_zap(struct rep *r, enum zap_cause cause);
+enum engine_status dflt_teardown(struct rep *r, const char *name, bool control);
+enum engine_status dflt_fault_while_zapping(struct rep *r);
+
+#endif
