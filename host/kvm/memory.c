@@ -203,3 +203,12 @@ void guest_mem_free(struct guest_mem *m)
 	m->hva = NULL;
 	m->fd = -1;
 }
+
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (gpa + len >= gpa && gpa + len <= vm->sys.size)
+		return (uint8_t *)vm->sys.hva + gpa;
+	if (gpa >= vm->mem_gpa && gpa + len >= gpa && gpa + len - vm->mem_gpa <= vm->mem.size)
+		return (uint8_t *)vm->mem.hva + (gpa - vm->mem_gpa);
+	return NULL;
+}

@@ -15,52 +15,6 @@
 
 extern const uint8_t guest_payload_start[], guest_payload_end[];
 
-static __thread char err_buf[512];
-
-const char *kvm_error(void)
-{
-	return err_buf[0] ? err_buf : "no error recorded";
-}
-
-static int vfail(int err, const char *fmt, va_list ap)
-{
-	int n = vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
-
-	if (n >= 0 && (size_t)n < sizeof(err_buf))
-		snprintf(err_buf + n, sizeof(err_buf) - n, ": %s", strerror(err));
-	return -err;
-}
-
-int kvm_fail(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(err, fmt, ap);
-	va_end(ap);
-	return -err;
-}
-
-int kvm_fail_errno(const char *fmt, ...)
-{
-	int err = errno ? errno : EIO;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(err, fmt, ap);
-	va_end(ap);
-	return -err;
-}
-
-void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	if (gpa + len >= gpa && gpa + len <= vm->sys.size)
-		return (uint8_t *)vm->sys.hva + gpa;
-	if (gpa >= vm->mem_gpa && gpa + len >= gpa && gpa + len - vm->mem_gpa <= vm->mem.size)
-		return (uint8_t *)vm->mem.hva + (gpa - vm->mem_gpa);
-	return NULL;
-}
-
 static int get_supported_cpuid(struct vm *vm)
 {
 	vm->cpuid = kvm_supported_cpuid(vm->kvm_fd);

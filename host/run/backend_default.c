@@ -70,6 +70,12 @@ static enum engine_status make_vm(struct rep *r)
 	return ENGINE_OK;
 }
 
+/* The mapping size the scenario means (its file's backing), not what a flag forced. */
+static uint64_t meant_size(const struct scenario *s)
+{
+	return s->mapping_size ?: backing_page_size(s->backing);
+}
+
 /* What a guest phase's op is. */
 enum guest_op {
 	OP_MAPPED,		/* a leaf mapping KVM created */
@@ -103,9 +109,7 @@ static enum engine_status run_guest(struct rep *r, const char *name, enum patter
 	}
 	switch (op) {
 	case OP_MAPPED:
-		ops = rep_count_mapped(r, name, &res, res.pages,
-				       pattern == PATTERN_HUGE && backing_page_size(r->s->backing) <= SZ_4K ?
-				       SZ_4K : backing_page_size(r->s->backing));
+		ops = rep_count_mapped(r, name, &res, res.pages, meant_size(r->s));
 		break;
 	case OP_SPLIT:
 		vm_phase_stat(&res, "pages_2m", &d2m);
@@ -135,45 +139,6 @@ static enum engine_status guest_phase(struct rep *r, const char *name, enum patt
 				      unsigned int write_pct)
 {
 	return run_guest(r, name, pattern, write_pct, OP_MAPPED);
-}
-
-enum engine_status dflt_host_begin(struct rep *r, uint64_t *t0)
-{
-	int err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_before) : 0;
-
-	if (err)
-		return rep_fail_kvm(r, err, "reading KVM stats");
-	rep_instr_begin(r, NULL, 0);
-	*t0 = vm_now_ns();
-	return ENGINE_OK;
-}
-
-enum engine_status dflt_host_stop(struct rep *r, uint64_t t0, uint64_t *ns,
-				  struct vm_phase_result *res)
-{
-	int err;
-
-	*ns = vm_now_ns() - t0;
-	rep_instr_stop(r);
-	memset(res, 0, sizeof(*res));
-	err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_after) : 0;
-	if (!err && r->stats_vm)
-		err = vm_stats_fill(r->stats_vm, r->snap_before, r->snap_after, res);
-	if (err) {
-		rep_instr_abort(r);
-		return rep_fail_kvm(r, err, "reading KVM stats");
-	}
-	return ENGINE_OK;
-}
-
-json_t *dflt_host_record(struct rep *r, const char *name, uint64_t ns, uint64_t ops,
-			 struct vm_phase_result *res)
-{
-	json_t *j = rep_add_phase(r, name, ns, ops, res);
-
-	rep_instr_record(r, j);
-	vm_phase_result_free(res);
-	return j;
 }
 
 /*
@@ -254,7 +219,7 @@ static enum engine_status prefault_phase(struct rep *r, bool bare)
 	st = dflt_host_stop(r, t0, &ns, &res);
 	if (st)
 		return st;
-	rep_count_mapped(r, "prefault", &res, calls, step);
+	rep_count_mapped(r, "prefault", &res, calls, meant_size(r->s));
 	dflt_host_record(r, "prefault", ns, calls, &res);
 	return ENGINE_OK;
 }

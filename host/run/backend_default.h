@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the default backend: host-driven phases, shared by its VM and
- * guest phases (backend_default.c) and its zaps, controls and teardown
- * (backend_default_zap.c).
+ * Inside the default backend: host-driven phases (host_phase.c), used by
+ * its VM and guest phases (backend_default.c) and its zaps, controls and
+ * teardown (backend_default_zap.c).
  */
 #ifndef SEPTBENCH_BACKEND_DEFAULT_H
 #define SEPTBENCH_BACKEND_DEFAULT_H

@@ -255,6 +255,8 @@ bool scenario_load(struct scenario *s, const char *path, char *err, size_t err_s
 		}
 	}
 	fclose(f);
+	/* What the file means, whatever a later --backing forces on it. */
+	s->mapping_size = backing_page_size(s->backing);
 	return true;
 }
 

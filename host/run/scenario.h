@@ -72,7 +72,8 @@ struct scenario {
 	unsigned int cycles;		/* churn: fault/zap cycles */
 	uint64_t seed;
 	bool attribute;			/* run the hook attribution pass too */
-	char reference[64];		/* a scenario this one's harness is measured against */
+	char reference[64];
+	uint64_t mapping_size;		/* the mapping size the scenario means: its file's backing's */		/* a scenario this one's harness is measured against */
 };
 
 /* Defaults every scenario starts from. */
