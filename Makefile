@@ -12,6 +12,8 @@ PREFIX ?= /usr/local
 BUILD := build
 .DEFAULT_GOAL := all
 PKGS := jansson hwloc numa
+# libpfm4 (event names for --events) ships no pkg-config file.
+PFM_LIBS := -lpfm
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -44,7 +46,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma)
 ALL_CFLAGS = $(BASE_CFLAGS) -Ihost -I. $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS = $(PKG_LIBS) -lpthread -lm
+LDLIBS = $(PKG_LIBS) $(PFM_LIBS) -lpthread -lm
 
 HOST_SRCS := $(wildcard host/*/*.c)
 HOST_LIB_SRCS := $(filter-out host/cli/main.c,$(HOST_SRCS))
@@ -61,6 +63,9 @@ all: $(BUILD)/septbench
 check-libs:
 	@pkg-config --exists $(PKGS) 2>/dev/null || \
 		{ echo "septbench: missing libraries ($(PKGS)); run 'make deps'" >&2; exit 1; }
+	@printf '#include <perfmon/pfmlib_perf_event.h>\nint main(void) { return pfm_initialize(); }\n' | \
+		$(CC) -x c -o /dev/null - $(PFM_LIBS) 2>/dev/null || \
+		{ echo "septbench: missing library libpfm4 (perfmon/pfmlib_perf_event.h, $(PFM_LIBS)); run 'make deps'" >&2; exit 1; }
 
 $(BUILD)/septbench: $(HOST_OBJS) | check-libs
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -35,15 +35,23 @@ void counter_events_free(struct counter_events *ce);
 
 struct counters;
 
-/* Open every event, disabled, on each of @nr threads (@labels name them). */
+/*
+ * Open every event, disabled, on each of @nr threads (@labels name them):
+ * per thread one group per class (hardware, software, tracepoints), an
+ * event that cannot join its group alone; see counters.c.
+ */
 struct counters *counters_open(struct counter_events *ce, const pid_t *tids,
 			       const char *const *labels, unsigned int nr);
 void counters_enable(struct counters *c);
 void counters_disable(struct counters *c);
 /*
- * Read and close.  Adds "counters" (hardware, software, raw) and
- * "tracepoints" objects to @phase: per event the sum over threads and the
- * per-thread values, or {"unsupported": true, "errno", "error"}.
+ * Read (one read() per group) and close.  Adds "counters" (hardware,
+ * software, raw) and "tracepoints" objects to @phase: per event the raw
+ * sum over threads and the per-thread values, "source" (the encoder),
+ * "grouped", and when multiplexed "multiplexed", "running_fraction",
+ * "value_scaled"; or {"unsupported": true, "errno", "error", "source"}.
+ * And "counter_groups": per thread the groups opened, their events, time
+ * enabled and running (ns), whether multiplexed.
  */
 void counters_finish(struct counters *c, json_t *phase);
 /* Close without recording (the phase failed). */

@@ -4,6 +4,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <perfmon/pfmlib_perf_event.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,12 +148,109 @@ static bool valid_tp_part(const char *s, size_t len)
 	return true;
 }
 
+static pthread_once_t pfm_once = PTHREAD_ONCE_INIT;
+static int pfm_init_err;
+
+/* Once, and only when a name needs it: it probes the host's PMUs. */
+static void pfm_init(void)
+{
+	pfm_init_err = pfm_initialize();
+}
+
+/*
+ * @name through libpfm4 into @ev: 1 done, 0 not known to libpfm4 on this
+ * host (no such event, or of a PMU this host lacks: libpfm4 only lists the
+ * PMUs it detects), -1 known but refused (the reason in @err).
+ */
+static int parse_pfm(const char *name, struct pevent *ev, char *err, size_t size)
+{
+	struct perf_event_attr attr;
+	pfm_perf_encode_arg_t arg;
+	char *fstr = NULL;
+	int r;
+
+	pthread_once(&pfm_once, pfm_init);
+	if (pfm_init_err != PFM_SUCCESS)
+		return 0;
+	memset(&attr, 0, sizeof(attr));
+	memset(&arg, 0, sizeof(arg));
+	arg.attr = &attr;
+	arg.fstr = &fstr;
+	arg.size = sizeof(arg);
+	/* perf's default privilege levels: user and kernel. */
+	r = pfm_get_os_event_encoding(name, PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
+	/* INVAL: not even libpfm4's syntax ("kvm:kvm exit"); perf's reason is better. */
+	if (r == PFM_ERR_NOTFOUND || r == PFM_ERR_INVAL) {
+		free(fstr);
+		return 0;
+	}
+	if (r != PFM_SUCCESS) {
+		free(fstr);
+		fail_msg(err, size, "libpfm4 event '%s': %s", name, pfm_strerror(r));
+		return -1;
+	}
+	switch (attr.type) {
+	case PERF_TYPE_SOFTWARE:
+		ev->kind = PEV_SOFTWARE;
+		break;
+	case PERF_TYPE_HARDWARE:
+	case PERF_TYPE_HW_CACHE:
+		ev->kind = PEV_HARDWARE;
+		break;
+	case PERF_TYPE_TRACEPOINT:
+		free(fstr);
+		fail_msg(err, size, "libpfm4 tracepoint '%s': name it system:event", name);
+		return -1;
+	default:		/* PERF_TYPE_RAW, or a PMU's type from sysfs */
+		ev->kind = PEV_RAW;
+		break;
+	}
+	ev->source = PEV_SRC_LIBPFM4;
+	ev->type = attr.type;
+	ev->config = attr.config;
+	ev->config1 = attr.config1;
+	ev->config2 = attr.config2;
+	ev->exclude_user = attr.exclude_user;
+	ev->exclude_kernel = attr.exclude_kernel;
+	ev->exclude_hv = attr.exclude_hv;
+	ev->exclude_guest = attr.exclude_guest;
+	ev->exclude_host = attr.exclude_host;
+	ev->exclusive = attr.exclusive;
+	/* Sampling fields (period, precise) mean nothing when counting. */
+	snprintf(ev->pfm_fstr, sizeof(ev->pfm_fstr), "%s", fstr ? fstr : "");
+	free(fstr);
+	return 1;
+}
+
+/*
+ * perf's syntax did not take @name (@why says how); libpfm4 may.  Else
+ * one line: perf's reason, and that libpfm4 does not know it either.
+ */
+static bool parse_fallback(const char *name, struct pevent *ev, char *err, size_t size,
+			   const char *why)
+{
+	char pfm_why[80] = "";
+	int r = parse_pfm(name, ev, err, size);
+
+	if (r > 0)
+		return true;
+	if (r < 0)
+		return false;
+	if (pfm_init_err != PFM_SUCCESS)
+		snprintf(pfm_why, sizeof(pfm_why), " (libpfm4: %s)", pfm_strerror(pfm_init_err));
+	/* "pmu::event" is libpfm4's syntax only: perf's reason would mislead. */
+	if (strstr(name, "::"))
+		return fail_msg(err, size, "unknown event '%s': not known to libpfm4 on this host%s",
+				name, pfm_why);
+	return fail_msg(err, size, "%s; not known to libpfm4 on this host%s", why, pfm_why);
+}
+
 bool pevent_parse(const char *name, struct pevent *ev, char *err, size_t size)
 {
 	const char *colon = strchr(name, ':');
 	size_t len = colon ? (size_t)(colon - name) : strlen(name);
 	const struct named *n;
-	char *end;
+	char *end, why[200];
 
 	memset(ev, 0, sizeof(*ev));
 	if (!*name)
@@ -174,23 +273,28 @@ bool pevent_parse(const char *name, struct pevent *ev, char *err, size_t size)
 	} else if (name[0] == 'r' && len > 1 && isxdigit((unsigned char)name[1])) {
 		errno = 0;
 		ev->config = strtoull(name + 1, &end, 16);
-		if (errno || end != name + len)
-			return fail_msg(err, size, "bad raw event '%s' (rNNNN, hexadecimal)", name);
+		if (errno || end != name + len) {
+			snprintf(why, sizeof(why), "bad raw event '%s' (rNNNN, hexadecimal)", name);
+			return parse_fallback(name, ev, err, size, why);
+		}
 		ev->kind = PEV_RAW;
 		ev->type = PERF_TYPE_RAW;
 	} else if (colon) {
 		if (strchr(colon + 1, ':') || !valid_tp_part(name, len) ||
 		    !valid_tp_part(colon + 1, strlen(colon + 1)) ||
-		    len >= sizeof(ev->tp_system) || strlen(colon + 1) >= sizeof(ev->tp_event))
-			return fail_msg(err, size, "bad tracepoint '%s' (system:event)", name);
+		    len >= sizeof(ev->tp_system) || strlen(colon + 1) >= sizeof(ev->tp_event)) {
+			snprintf(why, sizeof(why), "bad tracepoint '%s' (system:event)", name);
+			return parse_fallback(name, ev, err, size, why);
+		}
 		ev->kind = PEV_TRACEPOINT;
 		ev->type = PERF_TYPE_TRACEPOINT;
 		memcpy(ev->tp_system, name, len);
 		snprintf(ev->tp_event, sizeof(ev->tp_event), "%s", colon + 1);
 		return true;
 	} else {
-		return fail_msg(err, size, "unknown event '%s' (perf list names, system:tracepoint or rNNNN)",
-				name);
+		snprintf(why, sizeof(why), "unknown event '%s' (perf list names, system:tracepoint or rNNNN)",
+			 name);
+		return parse_fallback(name, ev, err, size, why);
 	}
 	if (colon && ev->kind == PEV_SOFTWARE && colon[1])
 		return fail_msg(err, size, "software event '%s' takes no modifiers", name);
@@ -244,12 +348,20 @@ int pevent_tp_resolve(struct pevent *ev, const char *tracefs)
 	return 0;
 }
 
+const char *pevent_source_name(enum pevent_source src)
+{
+	return src == PEV_SRC_LIBPFM4 ? "libpfm4" : "perf";
+}
+
 void pevent_attr(const struct pevent *ev, struct perf_event_attr *attr)
 {
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
 	attr->type = ev->type;
 	attr->config = ev->config;
+	attr->config1 = ev->config1;
+	attr->config2 = ev->config2;
+	attr->exclusive = ev->exclusive;
 	attr->disabled = 1;
 	attr->read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
 	attr->exclude_user = ev->exclude_user;

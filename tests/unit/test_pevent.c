@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* perf-style event names: kinds, configs, modifiers, tracepoints, errors. */
+/*
+ * perf-style event names: kinds, configs, modifiers, tracepoints, errors;
+ * libpfm4 names after perf's.
+ */
 #include "tap.h"
 #include "trace/pevent.h"
 
@@ -36,7 +39,7 @@ int main(void)
 	struct perf_event_attr attr;
 	FILE *f;
 
-	tap_plan(26);
+	tap_plan(36);
 	check("cycles", PEV_HARDWARE, PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES);
 	check("instructions", PEV_HARDWARE, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS);
 	check("ref-cycles", PEV_HARDWARE, PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES);
@@ -69,6 +72,35 @@ int main(void)
 	bad("kvm:kvm exit", "bad tracepoint");
 	bad("a:b:c", "bad tracepoint");
 	bad("", "empty");
+
+	/* perf's names stay perf's, even where libpfm4 knows them too. */
+	tap_ok(pevent_parse("cycles", &ev, err, sizeof(err)) && ev.source == PEV_SRC_PERF &&
+	       !ev.pfm_fstr[0] && !strcmp(pevent_source_name(ev.source), "perf"),
+	       "cycles is encoded by perf's tables, not libpfm4");
+
+	/* libpfm4's generic perf PMU: there without a hardware PMU. */
+	tap_ok(pevent_parse("perf::PERF_COUNT_SW_CPU_CLOCK", &ev, err, sizeof(err)) &&
+	       ev.source == PEV_SRC_LIBPFM4 && ev.kind == PEV_SOFTWARE &&
+	       ev.type == PERF_TYPE_SOFTWARE && ev.config == PERF_COUNT_SW_CPU_CLOCK &&
+	       !strcmp(ev.name, "perf::PERF_COUNT_SW_CPU_CLOCK") &&
+	       !strcmp(pevent_source_name(ev.source), "libpfm4"),
+	       "perf::PERF_COUNT_SW_CPU_CLOCK: libpfm4, software, cpu-clock (%s)", err);
+	tap_ok(!strncmp(ev.pfm_fstr, "perf::PERF_COUNT_SW_CPU_CLOCK:", 30),
+	       "libpfm4's fully qualified name kept: %s", ev.pfm_fstr);
+	tap_ok(pevent_parse("perf::PERF_COUNT_SW_PAGE_FAULTS:u", &ev, err, sizeof(err)) &&
+	       ev.config == PERF_COUNT_SW_PAGE_FAULTS && ev.exclude_kernel && !ev.exclude_user,
+	       "libpfm4 modifier :u excludes the kernel");
+	tap_ok(pevent_parse("perf::PERF_COUNT_SW_CPU_CLOCK:excl=1", &ev, err, sizeof(err)) &&
+	       ev.exclusive, "libpfm4 :excl=1 is kept");
+	pevent_attr(&ev, &attr);
+	tap_ok(attr.exclusive && attr.type == PERF_TYPE_SOFTWARE && attr.config == PERF_COUNT_SW_CPU_CLOCK,
+	       "attr carries libpfm4's encoding");
+	bad("NO_SUCH_EVENT.ANY", "not known to libpfm4 on this host");
+	bad("garbage_xyz", "unknown event 'garbage_xyz'");
+	/* A PMU this host lacks is not listed by libpfm4 here. */
+	bad("no_such_pmu::INSTRUCTIONS", "not known to libpfm4 on this host");
+	tap_ok(!pevent_parse("perf::NO_SUCH_EVENT", &ev, err, sizeof(err)) && !strchr(err, '\n') &&
+	       strstr(err, "perf::NO_SUCH_EVENT"), "the error is one line naming the event: %s", err);
 
 	tap_is_int(pevent_parse_list("cycles,kvm:kvm_exit,task-clock", list, 4, err, sizeof(err)), 3,
 		   "a list of three");
