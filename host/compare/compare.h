@@ -14,6 +14,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * report.json's "kind": what marks a folder as a compare output, the only
+ * kind of folder compare ever replaces (with --force).
+ */
+#define CMP_REPORT_KIND "septbench-compare"
+
 /* One metric of one phase over the repetitions of one scenario. */
 struct cmp_metric {
 	char name[96];		/* ns_per_op, ops_per_s, ns, vm.<stat>, vcpu.<stat> */

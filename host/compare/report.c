@@ -386,6 +386,7 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	size_t i, s, j;
 
 	json_object_set_new(doc, "schema", json_string("septbench-compare/1"));
+	json_object_set_new(doc, "kind", json_string(CMP_REPORT_KIND));
 	json_object_set_new(doc, "results_schema", json_string(RESULTS_SCHEMA));
 	for (i = 0; i < r->nr_runs; i++)
 		json_array_append_new(runs, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
