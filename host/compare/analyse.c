@@ -140,8 +140,11 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 				continue;
 			}
 			pr->nr_stats++;
-			st->ratio = st->base.median > 0 ? st->new.median / st->base.median : NAN;
-			st->ci_lo = st->ci_hi = NAN;
+			st->nonneg = mb->nonneg;
+			st->diff = st->new.median - st->base.median;
+			st->ratio = st->base.median > 0 && (st->nonneg || st->new.median > 0) ?
+				    st->new.median / st->base.median : NAN;
+			st->ci_lo = st->ci_hi = st->p_adj = NAN;
 			err = stats_mann_whitney(mb->x, pr->base->nr_reps, mn->x, pr->new->nr_reps,
 						 &st->mwu);
 			if (err)
@@ -149,6 +152,7 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 			if (st->timed) {
 				boot[nb].a = (struct stats_boot_sample){ .n = pr->base->nr_reps, .x = mb->x };
 				boot[nb].b = (struct stats_boot_sample){ .n = pr->new->nr_reps, .x = mn->x };
+				boot[nb].positive = !mb->nonneg;
 				nb++;
 			}
 		}
@@ -158,31 +162,101 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 				    stats_hash(new_id, stats_hash(pr->name, o->seed)));
 	if (err)
 		goto out;
-	pr->verdict = STATS_NO_CHANGE;
 	for (i = 0, j = 0; i < pr->nr_stats; i++) {
-		struct stats_verdict_in in;
-
 		st = &pr->stats[i];
 		if (!st->timed)
 			continue;
 		st->ci_lo = boot[j].ratio_lo;
 		st->ci_hi = boot[j].ratio_hi;
 		j++;
-		in = (struct stats_verdict_in){
-			.ratio = st->ratio, .ci_lo = st->ci_lo, .ci_hi = st->ci_hi,
-			.p = st->mwu.p, .threshold = o->threshold, .alpha = o->alpha,
-			.dir = st->dir,
-		};
-		st->verdict = stats_verdict(&in);
-		if (!st->chosen || st->verdict == STATS_NO_CHANGE)
-			continue;
-		if (st->verdict == STATS_WORSE)
-			pr->verdict = STATS_WORSE;
-		else if (pr->verdict != STATS_WORSE)
-			pr->verdict = STATS_BETTER;
 	}
 out:
 	free(boot);
+	return err;
+}
+
+/*
+ * Holm over one family of timed tests: the chosen metrics of every
+ * scenario and new run together (@metric NULL: the one the exit status
+ * answers), or one other metric across them.
+ */
+static int adjust_family(struct cmp_report *r, const char *metric)
+{
+	size_t nr_pairs = (r->nr_runs - 1) * r->nr_names, i, j, n = 0, total = 0;
+	struct cmp_stat **member, *st;
+	double *p, *adj;
+	int err = -ENOMEM;
+
+	for (i = 0; i < nr_pairs; i++)
+		total += r->pairs[i].nr_stats;
+	member = calloc(total + 1, sizeof(*member));
+	p = calloc(total + 1, sizeof(*p));
+	adj = calloc(total + 1, sizeof(*adj));
+	if (!member || !p || !adj)
+		goto out;
+	for (i = 0; i < nr_pairs; i++)
+		for (j = 0; r->pairs[i].state == CMP_COMPARED && j < r->pairs[i].nr_stats; j++) {
+			st = &r->pairs[i].stats[j];
+			if (st->timed && !st->adjusted && st->chosen == !metric &&
+			    (!metric || !strcmp(st->metric, metric))) {
+				member[n] = st;
+				p[n++] = st->mwu.p;
+			}
+		}
+	if (!metric)
+		r->family = n;
+	err = stats_holm(p, n, adj);
+	for (i = 0; !err && i < n; i++) {
+		member[i]->p_adj = adj[i];
+		member[i]->adjusted = true;
+	}
+out:
+	free(member);
+	free(p);
+	free(adj);
+	return err;
+}
+
+/* Verdicts on adjusted p, once every pair has its raw p. */
+static int verdicts(struct cmp_report *r)
+{
+	size_t nr_pairs = (r->nr_runs - 1) * r->nr_names, i, j;
+	struct cmp_pair *pr;
+	struct cmp_stat *st;
+	int err;
+
+	err = adjust_family(r, NULL);
+	for (i = 0; !err && i < nr_pairs; i++)
+		for (j = 0; !err && r->pairs[i].state == CMP_COMPARED && j < r->pairs[i].nr_stats; j++) {
+			st = &r->pairs[i].stats[j];
+			if (st->timed && !st->adjusted)
+				err = adjust_family(r, st->metric);
+		}
+	for (i = 0; !err && i < nr_pairs; i++) {
+		pr = &r->pairs[i];
+		pr->verdict = STATS_NO_CHANGE;
+		for (j = 0; pr->state == CMP_COMPARED && j < pr->nr_stats; j++) {
+			struct stats_verdict_in in;
+
+			st = &pr->stats[j];
+			if (!st->timed)
+				continue;
+			in = (struct stats_verdict_in){
+				.ratio = st->ratio, .ci_lo = st->ci_lo, .ci_hi = st->ci_hi,
+				.p = st->p_adj, .threshold = r->opts.threshold,
+				.alpha = r->opts.alpha, .dir = st->dir,
+			};
+			st->verdict = stats_verdict(&in);
+			if (!st->chosen || st->verdict == STATS_NO_CHANGE)
+				continue;
+			if (st->verdict == STATS_WORSE)
+				pr->verdict = STATS_WORSE;
+			else if (pr->verdict != STATS_WORSE)
+				pr->verdict = STATS_BETTER;
+		}
+		if (pr->verdict == STATS_WORSE)
+			r->regression = true;
+	}
 	return err;
 }
 
@@ -279,9 +353,10 @@ int cmp_analyse(struct cmp_report *r)
 			err = compare_pair(r, pr, r->runs[i].run_id);
 			if (err)
 				return err;
-			if (pr->verdict == STATS_WORSE)
-				r->regression = true;
 		}
+	err = verdicts(r);
+	if (err)
+		return err;
 	quality_warnings(r);
 	return 0;
 }

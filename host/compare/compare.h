@@ -84,9 +84,13 @@ struct cmp_stat {
 	bool chosen;		/* one of --metric: decides the exit status */
 	enum stats_direction dir;
 	bool rate;
+	bool nonneg;		/* as the metric's: false for signed ones (derived.*) */
 	struct stats_desc base, new;
 	double ratio, ci_lo, ci_hi;
+	double diff;		/* median(new) - median(base) */
 	struct stats_mwu mwu;
+	double p_adj;		/* Holm-adjusted within its family; NaN outside the timed phase */
+	bool adjusted;
 	enum stats_verdict verdict;
 };
 
@@ -126,6 +130,7 @@ struct cmp_report {
 	struct cmp_env_diff *env;
 	size_t nr_env;
 	bool regression;	/* a chosen metric is worse in some new run */
+	size_t family;		/* tests of the chosen metrics, all scenarios and runs */
 };
 
 static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t run, size_t s)

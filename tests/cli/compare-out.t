@@ -3,17 +3,11 @@
 # folder) that is not a compare output is refused with exit 2 and left
 # byte for byte as it was; an earlier compare output is replaced only
 # with --force; a file is refused; all before any statistics run.
-. "$(dirname "$0")/../lib/tap.sh"
-
-GEN=$TOP/tests/lib/gen-results
-command -v python3 >/dev/null || skip_all "python3 needed by the result generator"
-command -v jq >/dev/null || skip_all "jq needed"
+. "$(dirname "$0")/compare-lib.sh"
 plan 26
 
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-"$GEN" "$T/results/base" --seed 1 --reps 5
-"$GEN" "$T/results/new" --seed 2 --reps 5 --slow fault-4k=10
+"$GEN" "$T/results/base" --seed 1 --reps 8
+"$GEN" "$T/results/new" --seed 2 --reps 8 --slow fault-4k=10
 
 # Every path, type, mode, size and content below $1: one line to compare.
 tree_sum()
