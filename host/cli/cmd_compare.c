@@ -431,6 +431,9 @@ int cmd_compare(int argc, char **argv)
 		break;
 	}
 	json_decref(doc);
+	for (i = 0; i < r.nr_warnings; i++)
+		if (r.warnings[i].loud)
+			err_msg("compare: WARNING: %s", r.warnings[i].text);
 	ret = r.regression ? EXIT_FAIL : EXIT_OK;
 	if (fflush(stdout))
 		ret = EXIT_USAGE;

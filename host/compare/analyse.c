@@ -13,16 +13,12 @@
 #define MIN_REPS 5
 #define MAX_COV 0.05
 
-void cmp_warn(struct cmp_report *r, const char *fmt, ...)
+static void add_warning(struct cmp_report *r, bool loud, const char *fmt, va_list ap)
 {
-	char **tmp, *msg;
-	va_list ap;
+	struct cmp_warning *tmp;
+	char *msg;
 
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg)
 		return;
 	tmp = realloc(r->warnings, (r->nr_warnings + 1) * sizeof(*tmp));
 	if (!tmp) {
@@ -30,7 +26,25 @@ void cmp_warn(struct cmp_report *r, const char *fmt, ...)
 		return;
 	}
 	r->warnings = tmp;
-	r->warnings[r->nr_warnings++] = msg;
+	r->warnings[r->nr_warnings++] = (struct cmp_warning){ .text = msg, .loud = loud };
+}
+
+void cmp_warn(struct cmp_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_warning(r, false, fmt, ap);
+	va_end(ap);
+}
+
+void cmp_warn_loud(struct cmp_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_warning(r, true, fmt, ap);
+	va_end(ap);
 }
 
 const char *cmp_run_letter(size_t i)
@@ -260,6 +274,41 @@ static int verdicts(struct cmp_report *r)
 	return err;
 }
 
+static const char *order_mode(const struct cmp_run *run)
+{
+	return json_string_value(json_object_get(json_object_get(run->meta, "order"), "mode")) ?:
+	       "(not recorded)";
+}
+
+/*
+ * What the runs say about themselves: the engine's warnings per scenario,
+ * a KVM on shadow paging, repetitions ordered differently.
+ */
+static void run_warnings(struct cmp_report *r)
+{
+	const struct cmp_run *run;
+	size_t i, j, k;
+
+	for (i = 0; i < r->nr_runs; i++) {
+		run = &r->runs[i];
+		if (json_is_false(json_object_get(run->meta, "tdp_mmu")))
+			cmp_warn_loud(r, "%s (%s) did not measure the TDP MMU (kvm.tdp_mmu=N): its figures are shadow paging's",
+				      cmp_run_letter(i), run->run_id);
+		if (i && strcmp(order_mode(run), order_mode(&r->runs[0])))
+			cmp_warn(r, "repetition order differs: A (%s) '%s', %s (%s) '%s': drift and warm-up fall differently on the figures",
+				 r->runs[0].run_id, order_mode(&r->runs[0]), cmp_run_letter(i),
+				 run->run_id, order_mode(run));
+		for (j = 0; j < run->nr_scen; j++) {
+			json_t *w = json_object_get(run->scen[j].doc, "warnings");
+
+			for (k = 0; k < json_array_size(w); k++)
+				cmp_warn(r, "%s: %s (%s) warns: %s", run->scen[j].name,
+					 cmp_run_letter(i), run->run_id,
+					 json_string_value(json_array_get(w, k)));
+		}
+	}
+}
+
 static void quality_warnings(struct cmp_report *r)
 {
 	const struct cmp_metric *m;
@@ -357,6 +406,7 @@ int cmp_analyse(struct cmp_report *r)
 	err = verdicts(r);
 	if (err)
 		return err;
+	run_warnings(r);
 	quality_warnings(r);
 	return 0;
 }
@@ -370,7 +420,7 @@ void cmp_report_free(struct cmp_report *r)
 	free(r->pairs);
 	free(r->names);
 	for (i = 0; i < r->nr_warnings; i++)
-		free(r->warnings[i]);
+		free(r->warnings[i].text);
 	free(r->warnings);
 	for (i = 0; i < r->nr_env; i++) {
 		free(r->env[i].key);

@@ -118,6 +118,11 @@ struct cmp_env_diff {
 	bool expected;		/* the hook variant: the point of the comparison */
 };
 
+struct cmp_warning {
+	char *text;
+	bool loud;		/* the figures are not what they seem: above the tables, on stderr */
+};
+
 struct cmp_report {
 	struct cmp_opts opts;
 	struct cmp_run *runs;	/* runs[0] is the base */
@@ -125,7 +130,7 @@ struct cmp_report {
 	const char **names;	/* scenario names: base order, then new ones */
 	size_t nr_names;
 	struct cmp_pair *pairs;	/* [(run - 1) * nr_names + scenario] */
-	char **warnings;
+	struct cmp_warning *warnings;
 	size_t nr_warnings;
 	struct cmp_env_diff *env;
 	size_t nr_env;
@@ -142,6 +147,8 @@ static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t ru
 int cmp_analyse(struct cmp_report *r);
 void cmp_report_free(struct cmp_report *r);
 void cmp_warn(struct cmp_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmp_warn_loud(struct cmp_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Differences between the runs' environments (meta.json). */
 int cmp_env_diff(struct cmp_report *r);

@@ -303,6 +303,35 @@ static bool check_reps(json_t *reps, const char *path, char *err, size_t err_siz
 	return true;
 }
 
+static bool strings_or_absent(json_t *obj, const char *key)
+{
+	json_t *a = json_object_get(obj, key), *v;
+	size_t i;
+
+	if (!a)
+		return true;
+	if (!json_is_array(a))
+		return false;
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			return false;
+	return true;
+}
+
+/* What compare reads of meta.json beyond the environment. */
+static bool check_meta(json_t *meta, const char *path, char *err, size_t err_size)
+{
+	json_t *v = json_object_get(meta, "tdp_mmu");
+
+	if (v && !json_is_boolean(v))
+		return fail_msg(err, err_size, "%s: \"tdp_mmu\" is not true or false", path);
+	v = json_object_get(meta, "order");
+	if (v && (!json_is_object(v) || !json_is_string(json_object_get(v, "mode"))))
+		return fail_msg(err, err_size, "%s: \"order\" is not an object with a \"mode\" string",
+				path);
+	return true;
+}
+
 static bool load_scenario(struct cmp_scenario *s, json_t *doc, const char *path,
 			  char *err, size_t err_size)
 {
@@ -315,6 +344,8 @@ static bool load_scenario(struct cmp_scenario *s, json_t *doc, const char *path,
 	    !get_str(doc, "reason", s->reason, sizeof(s->reason), false, path, err, err_size) ||
 	    !get_str(doc, "kind", s->kind, sizeof(s->kind), false, path, err, err_size))
 		return false;
+	if (!strings_or_absent(doc, "warnings"))
+		return fail_msg(err, err_size, "%s: \"warnings\" is not an array of strings", path);
 	s->params = json_object_get(doc, "params");
 	s->doc = doc;
 	if (strcmp(s->status, "complete"))
@@ -375,7 +406,8 @@ bool cmp_run_load(struct cmp_run *run, const char *dir, bool allow_incomplete,
 	run->meta = load_doc(path, err, err_size);
 	if (!run->meta)
 		return false;
-	if (!get_str(run->meta, "status", status, sizeof(status), true, path, err, err_size) ||
+	if (!check_meta(run->meta, path, err, err_size) ||
+	    !get_str(run->meta, "status", status, sizeof(status), true, path, err, err_size) ||
 	    !get_str(run->meta, "run_id", run->run_id, sizeof(run->run_id), false, path, err,
 		     err_size))
 		return false;

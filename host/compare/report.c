@@ -212,6 +212,10 @@ static void print_header(FILE *out, const struct cmp_report *r, bool md)
 		md ? "\n" : "", md ? "**bold** marks" : "*x%* marks");
 	fprintf(out, "%sp_adj: Holm's step-down adjustment over the %zu tests of the verdict metric(s) in all scenarios and new runs (family-wise error rate %.2f); each other metric of the timed phase is its own family.\n",
 		md ? "\n" : "", r->family, o->alpha);
+	for (k = 0; k < r->nr_warnings; k++)
+		if (r->warnings[k].loud)
+			fprintf(out, md ? "\n> **WARNING:** %s\n" : "\n!!! WARNING: %s\n",
+				r->warnings[k].text);
 }
 
 static void print_env(FILE *out, const struct cmp_report *r, bool md)
@@ -267,7 +271,9 @@ static void print_tail(FILE *out, const struct cmp_report *r, bool md)
 	if (r->nr_warnings) {
 		fprintf(out, md ? "\n## Warnings\n\n" : "\nWarnings:\n");
 		for (k = 0; k < r->nr_warnings; k++)
-			fprintf(out, md ? "- %s\n" : "  %s\n", r->warnings[k]);
+			fprintf(out, md ? "- %s%s\n" : "  %s%s\n",
+				r->warnings[k].loud ? (md ? "**WARNING:** " : "WARNING: ") : "",
+				r->warnings[k].text);
 	}
 }
 
@@ -457,8 +463,13 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	json_object_set_new(doc, "env_differences", a);
 	a = json_array();
 	for (i = 0; i < r->nr_warnings; i++)
-		json_array_append_new(a, json_string(r->warnings[i]));
+		json_array_append_new(a, json_string(r->warnings[i].text));
 	json_object_set_new(doc, "warnings", a);
+	a = json_array();
+	for (i = 0; i < r->nr_warnings; i++)
+		if (r->warnings[i].loud)
+			json_array_append_new(a, json_string(r->warnings[i].text));
+	json_object_set_new(doc, "loud_warnings", a);
 	json_object_set_new(doc, "regression", json_boolean(r->regression));
 	return doc;
 }
