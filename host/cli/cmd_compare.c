@@ -34,7 +34,8 @@ static void compare_usage(FILE *out)
 		"  --threshold PCT      smallest change that counts (default 2)\n"
 		"  --metric M[,M...]    verdict metric(s) of the timed phase: ns_per_op (default),\n"
 		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op),\n"
-		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"
+		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"		"                       derived.<key> (the engine's own figures, e.g.\n"
+		"                       derived.kvm_ns_per_op: timed minus control per op)\n"
 		"  --format F           stdout: text (default), md or json\n"
 		"  --resamples N        bootstrap resamples (default 10000)\n"
 		"  --seed N             bootstrap seed (default 1): same seed, same report\n"
@@ -65,7 +66,7 @@ static bool metric_name_ok(const char *m)
 {
 	return !strcmp(m, "ns_per_op") || !strcmp(m, "ops_per_s") ||
 	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]) ||
-	       (!strncmp(m, "counter.", 8) && m[8]);
+	       (!strncmp(m, "counter.", 8) && m[8]) || (!strncmp(m, "derived.", 8) && m[8]);
 }
 
 static bool add_metrics(struct cmp_opts *o, char *list)
@@ -312,7 +313,7 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'm':
 			if (!add_metrics(&r.opts, optarg)) {
-				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>)",
+				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>, derived.<key>)",
 					optarg);
 				return EXIT_USAGE;
 			}

@@ -114,7 +114,8 @@ static void params_diff(const struct cmp_scenario *b, const struct cmp_scenario 
 		snprintf(buf, size, "params");
 }
 
-static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *new_id)
+static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *new_id,
+			const char *new_letter)
 {
 	const struct cmp_opts *o = &r->opts;
 	struct stats_boot_metric *boot = NULL;
@@ -183,6 +184,15 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 		st->ci_lo = boot[j].ratio_lo;
 		st->ci_hi = boot[j].ratio_hi;
 		j++;
+		if (!isnan(st->ratio) || st->nonneg)
+			continue;
+		/* A ratio of signed medians means nothing: the difference only. */
+		st->ci_lo = st->ci_hi = NAN;
+		/* Said for the figures asked for, not for every KVM stat that stays 0. */
+		if (st->chosen || !strncmp(st->metric, "derived.", 8))
+				cmp_warn(r, "%s: %s %s: median <= 0 (A %.4g, %s %.4g): difference %+.4g shown, no ratio, no verdict",
+				 pr->name, st->phase, st->metric, st->base.median, new_letter,
+				 st->new.median, st->diff);
 	}
 out:
 	free(boot);
@@ -399,7 +409,7 @@ int cmp_analyse(struct cmp_report *r)
 				cmp_warn(r, "%s: timed phase is '%s' in A but '%s' in %s", pr->name,
 					 pr->base->timed_phase, pr->new->timed_phase,
 					 cmp_run_letter(i));
-			err = compare_pair(r, pr, r->runs[i].run_id);
+			err = compare_pair(r, pr, r->runs[i].run_id, cmp_run_letter(i));
 			if (err)
 				return err;
 		}

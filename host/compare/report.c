@@ -128,7 +128,9 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 				}
 				b = row_value(&st->base, row, st->rate);
 				n = row_value(&st->new, row, st->rate);
-				if (row == 3 || row == 4 || !(b > 0))
+				if (row == 1 && isnan(st->ratio) && !st->nonneg)
+					snprintf(cell, sizeof(cell), "(d %+.4g)", st->diff);
+				else if (row == 3 || row == 4 || !(b > 0))
 					snprintf(cell, sizeof(cell), " ");
 				else if (row == 1 && significant(st))
 					snprintf(cell, sizeof(cell), "*%+8.2f%%*", (n / b - 1) * 100);
