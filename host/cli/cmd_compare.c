@@ -175,6 +175,8 @@ static bool out_ok(const char *out, bool force, bool *replace, char *err, size_t
 	struct stat st;
 
 	*replace = false;
+	if (!*out)
+		return fail_msg(err, size, "--out names no folder");
 	if (lstat(out, &st)) {
 		if (errno != ENOENT)
 			return fail_msg(err, size, "%s: %s", out, strerror(errno));

@@ -4,7 +4,7 @@
 # byte for byte as it was; an earlier compare output is replaced only
 # with --force; a file is refused; all before any statistics run.
 . "$(dirname "$0")/compare-lib.sh"
-plan 26
+plan 27
 
 "$GEN" "$T/results/base" --seed 1 --reps 8
 "$GEN" "$T/results/new" --seed 2 --reps 8 --slow fault-4k=10
@@ -49,6 +49,9 @@ echo "a file" >"$T/file"
 refused "--out a regular file" "$T/file" "$B" "$N" --out "$T/file"
 printf '%s' "$ERR" | grep -q 'is not a folder'
 ok $? "the line says it is not a folder"
+
+run "$SEPTBENCH" compare "$B" "$N" --out ''
+is "$RC:$(lines "$ERR"):$(lines "$OUT")" 2:1:0 "--out '': exit 2, one line"
 
 # An earlier compare output: refused without --force, replaced with it.
 run "$SEPTBENCH" compare "$B" "$N" --out "$T/cmp" --no-plots --threshold 15
