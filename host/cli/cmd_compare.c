@@ -9,6 +9,7 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -33,12 +34,15 @@ static void compare_usage(FILE *out)
 		"  --threshold PCT      smallest change that counts (default 2)\n"
 		"  --metric M[,M...]    verdict metric(s) of the timed phase: ns_per_op (default),\n"
 		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op),\n"
-		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"
+		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"		"                       derived.<key> (the engine's own figures, e.g.\n"
+		"                       derived.kvm_ns_per_op: timed minus control per op)\n"
 		"  --format F           stdout: text (default), md or json\n"
 		"  --resamples N        bootstrap resamples (default 10000)\n"
 		"  --seed N             bootstrap seed (default 1): same seed, same report\n"
 		"  --allow-incomplete   compare the complete scenarios of interrupted runs\n"
 		"  --no-plots           skip the plots\n"
+		"  --force              replace an earlier compare output at the output folder\n"
+		"                       (nothing else is ever replaced)\n"
 		"Exit status: 0 no significant regression, 1 a significant regression on the\n"
 		"verdict metric(s), 2 bad input (one line on stderr).\n");
 }
@@ -62,7 +66,7 @@ static bool metric_name_ok(const char *m)
 {
 	return !strcmp(m, "ns_per_op") || !strcmp(m, "ops_per_s") ||
 	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]) ||
-	       (!strncmp(m, "counter.", 8) && m[8]);
+	       (!strncmp(m, "counter.", 8) && m[8]) || (!strncmp(m, "derived.", 8) && m[8]);
 }
 
 static bool add_metrics(struct cmp_opts *o, char *list)
@@ -144,19 +148,106 @@ static int write_text(const char *dir, const char *name, const struct cmp_report
 	return err;
 }
 
-/*
- * Everything goes to a temporary folder renamed into place at the end: an
- * interrupted compare leaves no half-written report that looks whole.
- */
-static int write_out(const char *out, struct cmp_report *r, json_t **doc, bool plots)
+/* Only a folder whose report.json carries our marker is a compare output. */
+static bool is_compare_output(const char *dir)
 {
-	char tmp[PATH_MAX + 32], old[PATH_MAX + 32], path[PATH_MAX + 64];
+	char path[PATH_MAX + 16];
+	const char *kind;
+	json_t *doc;
+	bool ret;
+
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	doc = json_load_file(path, 0, NULL);
+	kind = json_string_value(json_object_get(doc, "kind"));
+	ret = kind && !strcmp(kind, CMP_REPORT_KIND);
+	json_decref(doc);
+	return ret;
+}
+
+/*
+ * May @out be written?  It may not exist yet (its parent must), or be an
+ * earlier compare output, replaced only with --force (*replace).  Anything
+ * else is somebody's data: refused, untouched.
+ */
+static bool out_ok(const char *out, bool force, bool *replace, char *err, size_t size)
+{
+	char parent[PATH_MAX];
 	struct stat st;
+
+	*replace = false;
+	if (!*out)
+		return fail_msg(err, size, "--out names no folder");
+	if (lstat(out, &st)) {
+		if (errno != ENOENT)
+			return fail_msg(err, size, "%s: %s", out, strerror(errno));
+		snprintf(parent, sizeof(parent), "%s", out);
+		if (stat(dirname(parent), &st) || !S_ISDIR(st.st_mode))
+			return fail_msg(err, size, "%s: the folder it would be in does not exist", out);
+		if (access(parent, W_OK | X_OK))
+			return fail_msg(err, size, "%s: cannot create it: %s", out, strerror(errno));
+		return true;
+	}
+	if (S_ISLNK(st.st_mode))
+		return fail_msg(err, size, "%s: is a symbolic link, not touched; name a new folder", out);
+	if (!S_ISDIR(st.st_mode))
+		return fail_msg(err, size, "%s: exists and is not a folder, not touched; name a new folder",
+				out);
+	if (!is_compare_output(out))
+		return fail_msg(err, size,
+				"%s: exists and is not a septbench compare output, not touched; name a new folder",
+				out);
+	if (!force)
+		return fail_msg(err, size,
+				"%s: holds an earlier compare output; add --force to replace it", out);
+	*replace = true;
+	return true;
+}
+
+/*
+ * tmp into place as @out.  Replacing swaps the two (tmp then holds the
+ * earlier output, for the caller to remove); a file system without
+ * renameat2 gets the same end state in three renames.
+ */
+static int put_in_place(const char *tmp, const char *out, bool replace)
+{
+	char old[PATH_MAX + 32];
 	int err;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
-	snprintf(old, sizeof(old), "%s.old.%d", out, (int)getpid());
-	if (mkdir(tmp, 0755))
+	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, out, replace ? RENAME_EXCHANGE : RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (!replace)
+		return rename(tmp, out) ? -errno : 0;	/* never over a non-empty folder */
+	snprintf(old, sizeof(old), "%s.old.XXXXXX", out);
+	if (!mkdtemp(old))
+		return -errno;
+	if (rename(out, old)) {
+		err = -errno;
+		rmdir(old);
+		return err;
+	}
+	if (rename(tmp, out)) {
+		err = -errno;
+		rename(old, out);
+		return err;
+	}
+	return rename(old, tmp) ? -errno : 0;
+}
+
+/*
+ * Everything goes to a temporary folder put into place at the end: an
+ * interrupted compare leaves no half-written report that looks whole.
+ */
+static int write_out(const char *out, bool force, struct cmp_report *r, json_t **doc,
+		     bool plots, char *msg, size_t msg_size)
+{
+	char tmp[PATH_MAX + 32], path[PATH_MAX + 64];
+	bool replace;
+	int err;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", out);
+	if (!mkdtemp(tmp))
 		return -errno;
 	/* Plots first: their warnings belong in the reports. */
 	err = plots ? cmp_plots(r, tmp) : 0;
@@ -171,13 +262,12 @@ static int write_out(const char *out, struct cmp_report *r, json_t **doc, bool p
 	/* Buffered: the folder as a whole is renamed into place anyway. */
 	if (!err && json_dump_file(*doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER))
 		err = -EIO;
-	if (!err && !stat(out, &st) && rename(out, old))
-		err = -errno;
-	if (!err && rename(tmp, out))
-		err = -errno;
-	if (err)
-		rm_tree(tmp);
-	rm_tree(old);
+	/* Again: the folder may have changed while the statistics ran. */
+	if (!err && !out_ok(out, force, &replace, msg, msg_size))
+		err = -EEXIST;
+	if (!err)
+		err = put_in_place(tmp, out, replace);
+	rm_tree(tmp);
 	return err;
 }
 
@@ -192,6 +282,7 @@ int cmd_compare(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "allow-incomplete", no_argument, NULL, 'I' },
 		{ "no-plots", no_argument, NULL, 'P' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -200,7 +291,7 @@ int cmd_compare(int argc, char **argv)
 		.opts = { .threshold = 0.02, .alpha = 0.05, .resamples = 10000, .seed = 1 },
 		.runs = runs,
 	};
-	bool allow_incomplete = false, plots = true;
+	bool allow_incomplete = false, plots = true, force = false, replace;
 	enum format fmt = FMT_TEXT;
 	const char *out_arg = NULL, *bad;
 	char out[PATH_MAX], err[PATH_MAX + 512];
@@ -224,7 +315,7 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'm':
 			if (!add_metrics(&r.opts, optarg)) {
-				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>)",
+				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>, derived.<key>)",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -261,6 +352,9 @@ int cmd_compare(int argc, char **argv)
 		case 'P':
 			plots = false;
 			break;
+		case 'F':
+			force = true;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			return EXIT_OK;
@@ -288,6 +382,20 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Before any statistics: where the report goes, and that it may. */
+	if (out_arg) {
+		snprintf(out, sizeof(out), "%s", out_arg);
+	} else if (!default_out(out, sizeof(out), &r)) {
+		err_msg("compare: run ids too long for an output folder name; use --out");
+		goto out;
+	}
+	for (i = strlen(out); i > 1 && out[i - 1] == '/'; i--)
+		out[i - 1] = '\0';
+	if (!out_ok(out, force, &replace, err, sizeof(err))) {
+		err_msg("compare: %s", err);
+		goto out;
+	}
+
 	e = cmp_analyse(&r);
 	if (!e)
 		e = cmp_env_diff(&r);
@@ -300,19 +408,15 @@ int cmd_compare(int argc, char **argv)
 		err_msg("compare: no compared scenario has metric '%s' in its timed phase", bad);
 		goto out;
 	}
-	if (out_arg) {
-		snprintf(out, sizeof(out), "%s", out_arg);
-	} else if (!default_out(out, sizeof(out), &r)) {
-		err_msg("compare: run ids too long for an output folder name; use --out");
-		goto out;
-	}
-	for (i = strlen(out); i > 1 && out[i - 1] == '/'; i--)
-		out[i - 1] = '\0';
 
 	doc = NULL;
-	e = write_out(out, &r, &doc, plots);
+	err[0] = '\0';
+	e = write_out(out, force, &r, &doc, plots, err, sizeof(err));
 	if (e) {
-		err_msg("compare: cannot write %s: %s", out, strerror(-e));
+		if (err[0])
+			err_msg("compare: %s", err);
+		else
+			err_msg("compare: cannot write %s: %s", out, strerror(-e));
 		json_decref(doc);
 		goto out;
 	}
@@ -330,6 +434,9 @@ int cmd_compare(int argc, char **argv)
 		break;
 	}
 	json_decref(doc);
+	for (i = 0; i < r.nr_warnings; i++)
+		if (r.warnings[i].loud)
+			err_msg("compare: WARNING: %s", r.warnings[i].text);
 	ret = r.regression ? EXIT_FAIL : EXIT_OK;
 	if (fflush(stdout))
 		ret = EXIT_USAGE;

@@ -13,16 +13,12 @@
 #define MIN_REPS 5
 #define MAX_COV 0.05
 
-void cmp_warn(struct cmp_report *r, const char *fmt, ...)
+static void add_warning(struct cmp_report *r, bool loud, const char *fmt, va_list ap)
 {
-	char **tmp, *msg;
-	va_list ap;
+	struct cmp_warning *tmp;
+	char *msg;
 
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg)
 		return;
 	tmp = realloc(r->warnings, (r->nr_warnings + 1) * sizeof(*tmp));
 	if (!tmp) {
@@ -30,7 +26,25 @@ void cmp_warn(struct cmp_report *r, const char *fmt, ...)
 		return;
 	}
 	r->warnings = tmp;
-	r->warnings[r->nr_warnings++] = msg;
+	r->warnings[r->nr_warnings++] = (struct cmp_warning){ .text = msg, .loud = loud };
+}
+
+void cmp_warn(struct cmp_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_warning(r, false, fmt, ap);
+	va_end(ap);
+}
+
+void cmp_warn_loud(struct cmp_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_warning(r, true, fmt, ap);
+	va_end(ap);
 }
 
 const char *cmp_run_letter(size_t i)
@@ -100,7 +114,8 @@ static void params_diff(const struct cmp_scenario *b, const struct cmp_scenario 
 		snprintf(buf, size, "params");
 }
 
-static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *new_id)
+static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *new_id,
+			const char *new_letter)
 {
 	const struct cmp_opts *o = &r->opts;
 	struct stats_boot_metric *boot = NULL;
@@ -140,8 +155,11 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 				continue;
 			}
 			pr->nr_stats++;
-			st->ratio = st->base.median > 0 ? st->new.median / st->base.median : NAN;
-			st->ci_lo = st->ci_hi = NAN;
+			st->nonneg = mb->nonneg;
+			st->diff = st->new.median - st->base.median;
+			st->ratio = st->base.median > 0 && (st->nonneg || st->new.median > 0) ?
+				    st->new.median / st->base.median : NAN;
+			st->ci_lo = st->ci_hi = st->p_adj = NAN;
 			err = stats_mann_whitney(mb->x, pr->base->nr_reps, mn->x, pr->new->nr_reps,
 						 &st->mwu);
 			if (err)
@@ -149,6 +167,7 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 			if (st->timed) {
 				boot[nb].a = (struct stats_boot_sample){ .n = pr->base->nr_reps, .x = mb->x };
 				boot[nb].b = (struct stats_boot_sample){ .n = pr->new->nr_reps, .x = mn->x };
+				boot[nb].positive = !mb->nonneg;
 				nb++;
 			}
 		}
@@ -158,32 +177,146 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 				    stats_hash(new_id, stats_hash(pr->name, o->seed)));
 	if (err)
 		goto out;
-	pr->verdict = STATS_NO_CHANGE;
 	for (i = 0, j = 0; i < pr->nr_stats; i++) {
-		struct stats_verdict_in in;
-
 		st = &pr->stats[i];
 		if (!st->timed)
 			continue;
 		st->ci_lo = boot[j].ratio_lo;
 		st->ci_hi = boot[j].ratio_hi;
 		j++;
-		in = (struct stats_verdict_in){
-			.ratio = st->ratio, .ci_lo = st->ci_lo, .ci_hi = st->ci_hi,
-			.p = st->mwu.p, .threshold = o->threshold, .alpha = o->alpha,
-			.dir = st->dir,
-		};
-		st->verdict = stats_verdict(&in);
-		if (!st->chosen || st->verdict == STATS_NO_CHANGE)
+		if (!isnan(st->ratio) || st->nonneg)
 			continue;
-		if (st->verdict == STATS_WORSE)
-			pr->verdict = STATS_WORSE;
-		else if (pr->verdict != STATS_WORSE)
-			pr->verdict = STATS_BETTER;
+		/* A ratio of signed medians means nothing: the difference only. */
+		st->ci_lo = st->ci_hi = NAN;
+		/* Said for the figures asked for, not for every KVM stat that stays 0. */
+		if (st->chosen || !strncmp(st->metric, "derived.", 8))
+				cmp_warn(r, "%s: %s %s: median <= 0 (A %.4g, %s %.4g): difference %+.4g shown, no ratio, no verdict",
+				 pr->name, st->phase, st->metric, st->base.median, new_letter,
+				 st->new.median, st->diff);
 	}
 out:
 	free(boot);
 	return err;
+}
+
+/*
+ * Holm over one family of timed tests: the chosen metrics of every
+ * scenario and new run together (@metric NULL: the one the exit status
+ * answers), or one other metric across them.
+ */
+static int adjust_family(struct cmp_report *r, const char *metric)
+{
+	size_t nr_pairs = (r->nr_runs - 1) * r->nr_names, i, j, n = 0, total = 0;
+	struct cmp_stat **member, *st;
+	double *p, *adj;
+	int err = -ENOMEM;
+
+	for (i = 0; i < nr_pairs; i++)
+		total += r->pairs[i].nr_stats;
+	member = calloc(total + 1, sizeof(*member));
+	p = calloc(total + 1, sizeof(*p));
+	adj = calloc(total + 1, sizeof(*adj));
+	if (!member || !p || !adj)
+		goto out;
+	for (i = 0; i < nr_pairs; i++)
+		for (j = 0; r->pairs[i].state == CMP_COMPARED && j < r->pairs[i].nr_stats; j++) {
+			st = &r->pairs[i].stats[j];
+			if (st->timed && !st->adjusted && st->chosen == !metric &&
+			    (!metric || !strcmp(st->metric, metric))) {
+				member[n] = st;
+				p[n++] = st->mwu.p;
+			}
+		}
+	if (!metric)
+		r->family = n;
+	err = stats_holm(p, n, adj);
+	for (i = 0; !err && i < n; i++) {
+		member[i]->p_adj = adj[i];
+		member[i]->adjusted = true;
+	}
+out:
+	free(member);
+	free(p);
+	free(adj);
+	return err;
+}
+
+/* Verdicts on adjusted p, once every pair has its raw p. */
+static int verdicts(struct cmp_report *r)
+{
+	size_t nr_pairs = (r->nr_runs - 1) * r->nr_names, i, j;
+	struct cmp_pair *pr;
+	struct cmp_stat *st;
+	int err;
+
+	err = adjust_family(r, NULL);
+	for (i = 0; !err && i < nr_pairs; i++)
+		for (j = 0; !err && r->pairs[i].state == CMP_COMPARED && j < r->pairs[i].nr_stats; j++) {
+			st = &r->pairs[i].stats[j];
+			if (st->timed && !st->adjusted)
+				err = adjust_family(r, st->metric);
+		}
+	for (i = 0; !err && i < nr_pairs; i++) {
+		pr = &r->pairs[i];
+		pr->verdict = STATS_NO_CHANGE;
+		for (j = 0; pr->state == CMP_COMPARED && j < pr->nr_stats; j++) {
+			struct stats_verdict_in in;
+
+			st = &pr->stats[j];
+			if (!st->timed)
+				continue;
+			in = (struct stats_verdict_in){
+				.ratio = st->ratio, .ci_lo = st->ci_lo, .ci_hi = st->ci_hi,
+				.p = st->p_adj, .threshold = r->opts.threshold,
+				.alpha = r->opts.alpha, .dir = st->dir,
+			};
+			st->verdict = stats_verdict(&in);
+			if (!st->chosen || st->verdict == STATS_NO_CHANGE)
+				continue;
+			if (st->verdict == STATS_WORSE)
+				pr->verdict = STATS_WORSE;
+			else if (pr->verdict != STATS_WORSE)
+				pr->verdict = STATS_BETTER;
+		}
+		if (pr->verdict == STATS_WORSE)
+			r->regression = true;
+	}
+	return err;
+}
+
+static const char *order_mode(const struct cmp_run *run)
+{
+	return json_string_value(json_object_get(json_object_get(run->meta, "order"), "mode")) ?:
+	       "(not recorded)";
+}
+
+/*
+ * What the runs say about themselves: the engine's warnings per scenario,
+ * a KVM on shadow paging, repetitions ordered differently.
+ */
+static void run_warnings(struct cmp_report *r)
+{
+	const struct cmp_run *run;
+	size_t i, j, k;
+
+	for (i = 0; i < r->nr_runs; i++) {
+		run = &r->runs[i];
+		if (json_is_false(json_object_get(run->meta, "tdp_mmu")))
+			cmp_warn_loud(r, "%s (%s) did not measure the TDP MMU (kvm.tdp_mmu=N): its figures are shadow paging's",
+				      cmp_run_letter(i), run->run_id);
+		if (i && strcmp(order_mode(run), order_mode(&r->runs[0])))
+			cmp_warn(r, "repetition order differs: A (%s) '%s', %s (%s) '%s': drift and warm-up fall differently on the figures",
+				 r->runs[0].run_id, order_mode(&r->runs[0]), cmp_run_letter(i),
+				 run->run_id, order_mode(run));
+		for (j = 0; j < run->nr_scen; j++) {
+			json_t *w = json_object_get(run->scen[j].doc, "warnings");
+
+			for (k = 0; k < json_array_size(w); k++)
+				cmp_warn(r, "%s: %s (%s) warns: %s", run->scen[j].name,
+					 cmp_run_letter(i), run->run_id,
+					 json_string_value(json_array_get(w, k)));
+		}
+	}
 }
 
 static void quality_warnings(struct cmp_report *r)
@@ -276,12 +409,14 @@ int cmp_analyse(struct cmp_report *r)
 				cmp_warn(r, "%s: timed phase is '%s' in A but '%s' in %s", pr->name,
 					 pr->base->timed_phase, pr->new->timed_phase,
 					 cmp_run_letter(i));
-			err = compare_pair(r, pr, r->runs[i].run_id);
+			err = compare_pair(r, pr, r->runs[i].run_id, cmp_run_letter(i));
 			if (err)
 				return err;
-			if (pr->verdict == STATS_WORSE)
-				r->regression = true;
 		}
+	err = verdicts(r);
+	if (err)
+		return err;
+	run_warnings(r);
 	quality_warnings(r);
 	return 0;
 }
@@ -295,7 +430,7 @@ void cmp_report_free(struct cmp_report *r)
 	free(r->pairs);
 	free(r->names);
 	for (i = 0; i < r->nr_warnings; i++)
-		free(r->warnings[i]);
+		free(r->warnings[i].text);
 	free(r->warnings);
 	for (i = 0; i < r->nr_env; i++) {
 		free(r->env[i].key);

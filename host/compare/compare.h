@@ -14,6 +14,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/*
+ * report.json's "kind": what marks a folder as a compare output, the only
+ * kind of folder compare ever replaces (with --force).
+ */
+#define CMP_REPORT_KIND "septbench-compare"
+
 /* One metric of one phase over the repetitions of one scenario. */
 struct cmp_metric {
 	char name[96];		/* ns_per_op, ops_per_s, ns, vm.<stat>, vcpu.<stat> */
@@ -78,9 +84,13 @@ struct cmp_stat {
 	bool chosen;		/* one of --metric: decides the exit status */
 	enum stats_direction dir;
 	bool rate;
+	bool nonneg;		/* as the metric's: false for signed ones (derived.*) */
 	struct stats_desc base, new;
 	double ratio, ci_lo, ci_hi;
+	double diff;		/* median(new) - median(base) */
 	struct stats_mwu mwu;
+	double p_adj;		/* Holm-adjusted within its family; NaN outside the timed phase */
+	bool adjusted;
 	enum stats_verdict verdict;
 };
 
@@ -108,6 +118,11 @@ struct cmp_env_diff {
 	bool expected;		/* the hook variant: the point of the comparison */
 };
 
+struct cmp_warning {
+	char *text;
+	bool loud;		/* the figures are not what they seem: above the tables, on stderr */
+};
+
 struct cmp_report {
 	struct cmp_opts opts;
 	struct cmp_run *runs;	/* runs[0] is the base */
@@ -115,11 +130,12 @@ struct cmp_report {
 	const char **names;	/* scenario names: base order, then new ones */
 	size_t nr_names;
 	struct cmp_pair *pairs;	/* [(run - 1) * nr_names + scenario] */
-	char **warnings;
+	struct cmp_warning *warnings;
 	size_t nr_warnings;
 	struct cmp_env_diff *env;
 	size_t nr_env;
 	bool regression;	/* a chosen metric is worse in some new run */
+	size_t family;		/* tests of the chosen metrics, all scenarios and runs */
 };
 
 static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t run, size_t s)
@@ -131,6 +147,8 @@ static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t ru
 int cmp_analyse(struct cmp_report *r);
 void cmp_report_free(struct cmp_report *r);
 void cmp_warn(struct cmp_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cmp_warn_loud(struct cmp_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Differences between the runs' environments (meta.json). */
 int cmp_env_diff(struct cmp_report *r);

@@ -137,6 +137,48 @@ static struct cmp_metric *add_metric(struct cmp_phase *p, const char *name, size
 	return m;
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
+/*
+ * The engine's own figures of a repetition, "derived": {key: number}
+ * (KVM's share: timed minus control, per op), metrics derived.<key> of
+ * the timed phase: the numeric keys of the first repetition found in
+ * every one.  Signed: a control slower than the timed phase is negative.
+ * False on allocation failure.
+ */
+static bool extract_derived(struct cmp_scenario *s, struct cmp_phase *p, json_t *reps)
+{
+	json_t *first = json_object_get(json_array_get(reps, 0), "derived"), *v;
+	struct cmp_metric *m;
+	const char *key;
+	char mname[96];
+	size_t r;
+
+	json_object_foreach(first, key, v) {
+		bool all = json_is_number(v), rate = ends_with(key, "_per_s");
+
+		for (r = 1; r < s->nr_reps && all; r++)
+			all = json_is_number(json_object_get(json_object_get(json_array_get(reps, r),
+									     "derived"), key));
+		if (!all)
+			continue;
+		snprintf(mname, sizeof(mname), "derived.%s", key);
+		m = add_metric(p, mname, s->nr_reps, rate ? STATS_HIGHER_IS_BETTER :
+			       STATS_LOWER_IS_BETTER, rate, false);
+		if (!m)
+			return false;
+		for (r = 0; r < s->nr_reps; r++)
+			m->x[r] = json_number_value(json_object_get(json_object_get(json_array_get(reps, r),
+										    "derived"), key));
+	}
+	return true;
+}
+
 /*
  * Metrics of the phase @name: phases of that name within one repetition
  * are added up (a churn scenario may repeat them).  Returns 1 when the
@@ -254,6 +296,8 @@ static int extract_phase(struct cmp_scenario *s, json_t *reps, const char *name,
 			}
 		}
 	}
+	if (!strcmp(name, s->timed_phase) && !extract_derived(s, p, reps))
+		goto out;
 	ret = 1;
 out:
 	if (ret == -ENOMEM)
@@ -275,6 +319,10 @@ static bool check_reps(json_t *reps, const char *path, char *err, size_t err_siz
 		phases = json_object_get(rep, "phases");
 		if (!json_is_object(rep) || !json_is_array(phases))
 			return fail_msg(err, err_size, "%s: repetition %zu has no \"phases\" array", path, r);
+		v = json_object_get(rep, "derived");
+		if (v && !json_is_object(v))
+			return fail_msg(err, err_size, "%s: repetition %zu: \"derived\" is not an object",
+					path, r);
 		json_array_foreach(phases, i, ph) {
 			const char *name = json_string_value(json_object_get(ph, "name"));
 
@@ -303,6 +351,35 @@ static bool check_reps(json_t *reps, const char *path, char *err, size_t err_siz
 	return true;
 }
 
+static bool strings_or_absent(json_t *obj, const char *key)
+{
+	json_t *a = json_object_get(obj, key), *v;
+	size_t i;
+
+	if (!a)
+		return true;
+	if (!json_is_array(a))
+		return false;
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			return false;
+	return true;
+}
+
+/* What compare reads of meta.json beyond the environment. */
+static bool check_meta(json_t *meta, const char *path, char *err, size_t err_size)
+{
+	json_t *v = json_object_get(meta, "tdp_mmu");
+
+	if (v && !json_is_boolean(v))
+		return fail_msg(err, err_size, "%s: \"tdp_mmu\" is not true or false", path);
+	v = json_object_get(meta, "order");
+	if (v && (!json_is_object(v) || !json_is_string(json_object_get(v, "mode"))))
+		return fail_msg(err, err_size, "%s: \"order\" is not an object with a \"mode\" string",
+				path);
+	return true;
+}
+
 static bool load_scenario(struct cmp_scenario *s, json_t *doc, const char *path,
 			  char *err, size_t err_size)
 {
@@ -315,6 +392,8 @@ static bool load_scenario(struct cmp_scenario *s, json_t *doc, const char *path,
 	    !get_str(doc, "reason", s->reason, sizeof(s->reason), false, path, err, err_size) ||
 	    !get_str(doc, "kind", s->kind, sizeof(s->kind), false, path, err, err_size))
 		return false;
+	if (!strings_or_absent(doc, "warnings"))
+		return fail_msg(err, err_size, "%s: \"warnings\" is not an array of strings", path);
 	s->params = json_object_get(doc, "params");
 	s->doc = doc;
 	if (strcmp(s->status, "complete"))
@@ -375,7 +454,8 @@ bool cmp_run_load(struct cmp_run *run, const char *dir, bool allow_incomplete,
 	run->meta = load_doc(path, err, err_size);
 	if (!run->meta)
 		return false;
-	if (!get_str(run->meta, "status", status, sizeof(status), true, path, err, err_size) ||
+	if (!check_meta(run->meta, path, err, err_size) ||
+	    !get_str(run->meta, "status", status, sizeof(status), true, path, err, err_size) ||
 	    !get_str(run->meta, "run_id", run->run_id, sizeof(run->run_id), false, path, err,
 		     err_size))
 		return false;

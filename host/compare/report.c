@@ -128,7 +128,9 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 				}
 				b = row_value(&st->base, row, st->rate);
 				n = row_value(&st->new, row, st->rate);
-				if (row == 3 || row == 4 || !(b > 0))
+				if (row == 1 && isnan(st->ratio) && !st->nonneg)
+					snprintf(cell, sizeof(cell), "(d %+.4g)", st->diff);
+				else if (row == 3 || row == 4 || !(b > 0))
 					snprintf(cell, sizeof(cell), " ");
 				else if (row == 1 && significant(st))
 					snprintf(cell, sizeof(cell), "*%+8.2f%%*", (n / b - 1) * 100);
@@ -147,10 +149,13 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 				snprintf(cell, sizeof(cell), "-");
 			fprintf(out, "  %24s", cell);
 		}
-		fprintf(out, "\n%-9s %-18.18s %12s", "p(MWU)", r->names[s], "");
-		for (i = 1; i < r->nr_runs; i++) {
-			st = timed_stat(cmp_pair_at(r, i, s), metric);
-			fprintf(out, "  %24s", fmt_p(num, sizeof(num), st ? st->mwu.p : NAN));
+		for (row = 0; row < 2; row++) {
+			fprintf(out, "\n%-9s %-18.18s %12s", row ? "p(Holm)" : "p(MWU)", r->names[s], "");
+			for (i = 1; i < r->nr_runs; i++) {
+				st = timed_stat(cmp_pair_at(r, i, s), metric);
+				fprintf(out, "  %24s", fmt_p(num, sizeof(num), !st ? NAN :
+							     row ? st->p_adj : st->mwu.p));
+			}
 		}
 		fputc('\n', out);
 		fputc('\n', out);
@@ -162,7 +167,7 @@ static void verdict_line(char *buf, size_t size, const struct cmp_pair *pr,
 {
 	const struct cmp_stat *st;
 	size_t len = 0, k;
-	char p[32];
+	char p[32], pa[32];
 
 	if (pr->state != CMP_COMPARED) {
 		snprintf(buf, size, "%s%s%s",
@@ -177,13 +182,16 @@ static void verdict_line(char *buf, size_t size, const struct cmp_pair *pr,
 		if (!st)
 			continue;
 		if (isnan(st->ratio))
-			len += snprintf(buf + len, size - len, "%s%s n/a", k ? "; " : " (", st->metric);
+			len += snprintf(buf + len, size - len,
+					"%s%s no ratio, median difference %+.4g", k ? "; " : " (",
+					st->metric, st->diff);
 		else
 			len += snprintf(buf + len, size - len,
-					"%s%s %+.2f%%, 95%% CI %+.2f%%..%+.2f%%, p %s",
+					"%s%s %+.2f%%, 95%% CI %+.2f%%..%+.2f%%, p %s, p_adj %s",
 					k ? "; " : " (", st->metric, (st->ratio - 1) * 100,
 					(st->ci_lo - 1) * 100, (st->ci_hi - 1) * 100,
-					fmt_p(p, sizeof(p), st->mwu.p));
+					fmt_p(p, sizeof(p), st->mwu.p),
+					fmt_p(pa, sizeof(pa), st->p_adj));
 	}
 	if (len < size && o->nr_metrics)
 		snprintf(buf + len, size - len, ")");
@@ -202,8 +210,14 @@ static void print_header(FILE *out, const struct cmp_report *r, bool md)
 		fprintf(out, "%s %s", k ? "," : "", o->metrics[k]);
 	fprintf(out, " of the timed phase; threshold %.1f%%, alpha %.2f, 95%% bootstrap CI of the ratio of medians (%u resamples, seed %llu)\n",
 		o->threshold * 100, o->alpha, o->resamples, o->seed);
-	fprintf(out, "%sChange is NEW/BASE - 1 of the median; %s a significant change: CI excludes 1, Mann-Whitney p < alpha, at least the threshold.\n",
+	fprintf(out, "%sChange is NEW/BASE - 1 of the median; %s a significant change: CI excludes 1, Holm-adjusted Mann-Whitney p (p_adj) < alpha, at least the threshold.\n",
 		md ? "\n" : "", md ? "**bold** marks" : "*x%* marks");
+	fprintf(out, "%sp_adj: Holm's step-down adjustment over the %zu tests of the verdict metric(s) in all scenarios and new runs (family-wise error rate %.2f); each other metric of the timed phase is its own family.\n",
+		md ? "\n" : "", r->family, o->alpha);
+	for (k = 0; k < r->nr_warnings; k++)
+		if (r->warnings[k].loud)
+			fprintf(out, md ? "\n> **WARNING:** %s\n" : "\n!!! WARNING: %s\n",
+				r->warnings[k].text);
 }
 
 static void print_env(FILE *out, const struct cmp_report *r, bool md)
@@ -259,7 +273,9 @@ static void print_tail(FILE *out, const struct cmp_report *r, bool md)
 	if (r->nr_warnings) {
 		fprintf(out, md ? "\n## Warnings\n\n" : "\nWarnings:\n");
 		for (k = 0; k < r->nr_warnings; k++)
-			fprintf(out, md ? "- %s\n" : "  %s\n", r->warnings[k]);
+			fprintf(out, md ? "- %s%s\n" : "  %s%s\n",
+				r->warnings[k].loud ? (md ? "**WARNING:** " : "WARNING: ") : "",
+				r->warnings[k].text);
 	}
 }
 
@@ -275,7 +291,7 @@ void cmp_print_text(FILE *out, const struct cmp_report *r)
 
 static void md_stat_row(FILE *out, const struct cmp_stat *st, const char *run)
 {
-	char b[48], n[48], lo[48], p[32];
+	char b[48], n[48], lo[48], p[32], pa[32];
 	bool sig = significant(st);
 
 	if (isnan(st->ci_lo))
@@ -285,11 +301,12 @@ static void md_stat_row(FILE *out, const struct cmp_stat *st, const char *run)
 	fprintf(out, "| %s | %s | %s | %s | %s | ", st->phase, st->metric, run,
 		fmt_num(b, sizeof(b), st->base.median), fmt_num(n, sizeof(n), st->new.median));
 	if (isnan(st->ratio))
-		fprintf(out, "- | ");
+		fprintf(out, "diff %+.4g | ", st->diff);
 	else
 		fprintf(out, "%s%+.2f%%%s | ", sig ? "**" : "", (st->ratio - 1) * 100, sig ? "**" : "");
-	fprintf(out, "%s | %.1f%% / %.1f%% | %s | %s |\n", lo, st->base.cov * 100, st->new.cov * 100,
-		fmt_p(p, sizeof(p), st->mwu.p), st->timed ? stats_verdict_name(st->verdict) : "-");
+	fprintf(out, "%s | %.1f%% / %.1f%% | %s | %s | %s |\n", lo, st->base.cov * 100,
+		st->new.cov * 100, fmt_p(p, sizeof(p), st->mwu.p), fmt_p(pa, sizeof(pa), st->p_adj),
+		st->timed ? stats_verdict_name(st->verdict) : "-");
 }
 
 void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots)
@@ -309,12 +326,12 @@ void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots)
 			fprintf(out, "kind %s, unit %s, timed phase %s, %zu repetitions in A\n\n",
 				pr->base->kind, pr->base->unit, pr->base->timed_phase,
 				pr->base->nr_reps);
-		fprintf(out, "| phase | metric | run | A median | median | change | 95%% CI of ratio | CoV A / run | p (MWU) | verdict |\n");
-		fprintf(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		fprintf(out, "| phase | metric | run | A median | median | change | 95%% CI of ratio | CoV A / run | p (MWU) | p_adj (Holm) | verdict |\n");
+		fprintf(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		for (i = 1; i < r->nr_runs; i++) {
 			pr = cmp_pair_at(r, i, s);
 			if (pr->state != CMP_COMPARED) {
-				fprintf(out, "| | | %s | | | | | | | %s |\n", cmp_run_letter(i),
+				fprintf(out, "| | | %s | | | | | | | | %s |\n", cmp_run_letter(i),
 					pr->note);
 				continue;
 			}
@@ -361,7 +378,9 @@ static json_t *stat_json(const struct cmp_stat *st)
 	json_object_set_new(o, "ratio", num(st->ratio));
 	json_object_set_new(o, "ci95", json_pack("[oo]", num(st->ci_lo), num(st->ci_hi)));
 	json_object_set_new(o, "u", json_real(st->mwu.u));
+	json_object_set_new(o, "difference", num(st->diff));
 	json_object_set_new(o, "p", num(st->mwu.p));
+	json_object_set_new(o, "p_adj", num(st->p_adj));
 	json_object_set_new(o, "p_exact", json_boolean(st->mwu.exact));
 	json_object_set_new(o, "verdict", st->timed ? json_string(stats_verdict_name(st->verdict)) :
 			    json_null());
@@ -386,6 +405,7 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	size_t i, s, j;
 
 	json_object_set_new(doc, "schema", json_string("septbench-compare/1"));
+	json_object_set_new(doc, "kind", json_string(CMP_REPORT_KIND));
 	json_object_set_new(doc, "results_schema", json_string(RESULTS_SCHEMA));
 	for (i = 0; i < r->nr_runs; i++)
 		json_array_append_new(runs, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
@@ -398,10 +418,11 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	for (i = 0; i < o_->nr_metrics; i++)
 		json_array_append_new(a, json_string(o_->metrics[i]));
 	json_object_set_new(doc, "settings",
-			    json_pack("{s:o, s:f, s:f, s:i, s:I, s:f}", "metrics", a, "threshold",
-				      o_->threshold, "alpha", o_->alpha, "resamples",
+			    json_pack("{s:o, s:f, s:f, s:i, s:I, s:f, s:s, s:I}", "metrics", a,
+				      "threshold", o_->threshold, "alpha", o_->alpha, "resamples",
 				      (int)o_->resamples, "seed", (json_int_t)o_->seed, "confidence",
-				      0.95));
+				      0.95, "p_adjust", "holm", "family_size",
+				      (json_int_t)r->family));
 	for (i = 1; i < r->nr_runs; i++) {
 		json_t *scen = json_array();
 
@@ -444,8 +465,13 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	json_object_set_new(doc, "env_differences", a);
 	a = json_array();
 	for (i = 0; i < r->nr_warnings; i++)
-		json_array_append_new(a, json_string(r->warnings[i]));
+		json_array_append_new(a, json_string(r->warnings[i].text));
 	json_object_set_new(doc, "warnings", a);
+	a = json_array();
+	for (i = 0; i < r->nr_warnings; i++)
+		if (r->warnings[i].loud)
+			json_array_append_new(a, json_string(r->warnings[i].text));
+	json_object_set_new(doc, "loud_warnings", a);
 	json_object_set_new(doc, "regression", json_boolean(r->regression));
 	return doc;
 }

@@ -152,7 +152,7 @@ int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int r
 {
 	size_t na, nb, i, j;
 	unsigned int *ca = NULL, *cb = NULL;
-	double *ratios = NULL, ma;
+	double *ratios = NULL, ma, mb;
 	size_t *orders = NULL;
 	struct stats_rng rng;
 	int err = -ENOMEM;
@@ -185,7 +185,9 @@ int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int r
 		draw(&rng, cb, nb);
 		for (j = 0; j < nr; j++) {
 			ma = resample_median(&m[j].a, ca);
-			ratios[j * resamples + i] = ma > 0 ? resample_median(&m[j].b, cb) / ma : NAN;
+			mb = resample_median(&m[j].b, cb);
+			ratios[j * resamples + i] = ma > 0 && (mb > 0 || !m[j].positive) ?
+						    mb / ma : NAN;
 		}
 	}
 	for (j = 0; j < nr; j++) {

@@ -2,7 +2,8 @@
 /*
  * Statistics for comparing two samples of benchmark figures: descriptive
  * summaries, the Mann-Whitney U test, seeded bootstrap confidence intervals
- * of the ratio of medians, and a direction-aware verdict.  Pure: knows
+ * of the ratio of medians, Holm's adjustment for many tests, and a
+ * direction-aware verdict.  Pure: knows
  * nothing of KVM or of result files.  Definitions: README.md, "Comparing runs".
  */
 #ifndef SEPTBENCH_STATS_H
@@ -82,6 +83,7 @@ struct stats_boot_sample {
 
 struct stats_boot_metric {
 	struct stats_boot_sample a, b;
+	bool positive;		/* signed values: a resample with a median <= 0 has no ratio */
 	/* out: central interval of median(b*)/median(a*) */
 	double ratio_lo, ratio_hi;
 };
@@ -89,8 +91,9 @@ struct stats_boot_metric {
 /*
  * For each of the nr metrics (all with the same a.n and b.n), the
  * @level (e.g. 0.95) percentile interval of the ratio of medians over
- * @resamples resamples.  A metric whose base median resamples to 0 gets
- * NaN bounds.  0 or -errno.
+ * @resamples resamples.  A resample whose base median is 0 (or, for a
+ * @positive metric, either median <= 0) has no ratio; with fewer than half
+ * of them left the bounds are NaN.  0 or -errno.
  */
 int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int resamples,
 			  double level, uint64_t seed);
@@ -98,6 +101,15 @@ int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int r
 /* The same for the median of one sample: its own CI (plots). */
 int stats_bootstrap_median(const double *x, size_t n, unsigned int resamples, double level,
 			   uint64_t seed, double *lo, double *hi);
+
+/*
+ * Holm's step-down adjustment of the n p-values of one family: sorted
+ * ascending, the k-th smallest (k from 1) becomes min(1, max over j <= k of
+ * (m - j + 1) p_(j)), m the number of p that are not NaN; NaN stays NaN
+ * and is no member of the family.  adj may not alias p.  0, -EINVAL (a p
+ * outside [0, 1]) or -ENOMEM.
+ */
+int stats_holm(const double *p, size_t n, double *adj);
 
 enum stats_direction {
 	STATS_LOWER_IS_BETTER,
@@ -113,7 +125,7 @@ enum stats_verdict {
 struct stats_verdict_in {
 	double ratio;			/* median(new) / median(base) */
 	double ci_lo, ci_hi;		/* bootstrap CI of the ratio */
-	double p;			/* two-sided Mann-Whitney */
+	double p;			/* two-sided Mann-Whitney, adjusted for the family */
 	double threshold;		/* smallest change that counts: 0.02 = 2% */
 	double alpha;			/* significance level: 0.05 */
 	enum stats_direction dir;

@@ -2,7 +2,7 @@
 /*
  * Known answers for host/stats: descriptive edge cases, Mann-Whitney U
  * against published worked examples and brute-force enumeration, the
- * seeded bootstrap, verdicts.
+ * seeded bootstrap, Holm's adjustment worked by hand, verdicts.
  */
 #include "tap.h"
 #include "stats/stats.h"
@@ -226,6 +226,57 @@ static void test_bootstrap(void)
 	tap_is_int(stats_bootstrap_ratio(m2, 1, 100, 0.95, 1), -EINVAL, "empty sample rejected");
 }
 
+static bool all_near(const double *got, const double *want, size_t n)
+{
+	bool r = true;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		r &= isnan(want[i]) ? isnan(got[i]) : near(got[i], want[i], 1e-15);
+	return r;
+}
+
+static void test_holm(void)
+{
+	/*
+	 * By hand, m = 4: sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2, 1 is
+	 * 0.02, 0.03, 0.06, 0.04; step-down monotonicity lifts the last to
+	 * 0.06.  In input order: 0.03, 0.06, 0.06, 0.02 (R: p.adjust(, "holm")).
+	 */
+	const double p[] = { 0.01, 0.04, 0.03, 0.005 };
+	const double want[] = { 0.03, 0.06, 0.06, 0.02 };
+	/* Ties: 0.02, 0.02 -> 3 x 0.02 = 0.06, then max(0.06, 2 x 0.02) = 0.06. */
+	const double ties[] = { 0.5, 0.02, 0.02 };
+	const double ties_want[] = { 0.5, 0.06, 0.06 };
+	/* Capped at 1: 2 x 0.6 = 1.2 -> 1, then max(1, 0.7) = 1. */
+	const double cap[] = { 0.7, 0.6 };
+	const double cap_want[] = { 1, 1 };
+	/* NaN is no test: m = 2, not 3. */
+	const double gap[] = { 0.01, NAN, 0.04 };
+	const double gap_want[] = { 0.02, NAN, 0.04 };
+	/* A raw p just under 0.05 among 14 tests is 14 x 0.049 = 0.686 or more. */
+	double many[14], adj[14];
+	const double bad[] = { 0.1, 1.5 };
+	size_t i;
+
+	tap_ok(!stats_holm(p, 4, adj) && all_near(adj, want, 4),
+	       "Holm by hand: 0.01 0.04 0.03 0.005 -> 0.03 0.06 0.06 0.02");
+	tap_ok(adj[1] > 1 * p[1], "Holm: the largest p is lifted to the one before it (monotone)");
+	tap_ok(!stats_holm(ties, 3, adj) && all_near(adj, ties_want, 3),
+	       "Holm ties: 0.5 0.02 0.02 -> 0.5 0.06 0.06");
+	tap_ok(!stats_holm(cap, 2, adj) && all_near(adj, cap_want, 2), "Holm: capped at 1");
+	tap_ok(!stats_holm(gap, 3, adj) && all_near(adj, gap_want, 3),
+	       "Holm: NaN stays NaN and does not count in m");
+	for (i = 0; i < 14; i++)
+		many[i] = i ? 0.3 + 0.05 * i : 0.049;
+	many[7] = 1e-9;
+	tap_ok(!stats_holm(many, 14, adj) && near(adj[7], 14e-9, 1e-20) && adj[0] >= 0.05 &&
+	       near(adj[0], 13 * 0.049, 1e-12),
+	       "Holm, 14 tests: p 1e-9 -> 1.4e-8, p 0.049 (second smallest) -> 13 x 0.049");
+	tap_ok(!stats_holm(p, 0, adj), "Holm: an empty family is fine");
+	tap_is_int(stats_holm(bad, 2, adj), -EINVAL, "Holm: p > 1 rejected");
+}
+
 static void test_verdict(void)
 {
 	struct stats_verdict_in in = {
@@ -255,11 +306,12 @@ static void test_verdict(void)
 
 int main(void)
 {
-	tap_plan(43);
+	tap_plan(51);
 	test_describe();
 	test_mann_whitney();
 	test_rng();
 	test_bootstrap();
+	test_holm();
 	test_verdict();
 	return tap_done();
 }
