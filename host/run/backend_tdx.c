@@ -174,9 +174,10 @@ static enum engine_status td_zap(struct rep *r, enum zap_cause cause)
 	return st ? st : td_phase_do(r, "to-private", TD_TO_PRIVATE);
 }
 
+/* Timed destruction; its ops are the pages it reclaims (0 when none is mapped). */
 static enum engine_status td_teardown(struct rep *r, const char *name)
 {
-	uint64_t t0;
+	uint64_t t0, pages = td_session_mapped_pages(r->td);
 
 	rep_instr_begin(r, NULL, 0);
 	t0 = vm_now_ns();
@@ -185,7 +186,7 @@ static enum engine_status td_teardown(struct rep *r, const char *name)
 	r->stats_vm = NULL;
 	t0 = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	rep_instr_record(r, rep_add_phase(r, name, t0, 1, NULL));
+	rep_instr_record(r, rep_add_phase(r, name, t0, pages, NULL));
 	return ENGINE_OK;
 }
 

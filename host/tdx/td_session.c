@@ -42,6 +42,7 @@ struct td_session {
 	const int *vcpu_fd;
 	uint32_t (*scripts)[SCRIPT_WORDS];
 	unsigned int timeout_ms;
+	uint64_t mapped;		/* td_session_mapped_pages() */
 	struct vm stats_vm;
 	bool have_stats;
 	char err[512];
@@ -248,6 +249,18 @@ int td_session_create(struct td_session **sp, const struct td_session_config *cf
 	return 0;
 }
 
+/* A page maps once: accepts after a pre-fault find it mapped already. */
+static void add_mapped(struct td_session *s, uint64_t pages)
+{
+	s->mapped = s->mapped + pages < s->mem_size / SZ_4K ? s->mapped + pages :
+		    s->mem_size / SZ_4K;
+}
+
+uint64_t td_session_mapped_pages(const struct td_session *s)
+{
+	return s->mapped;
+}
+
 struct vm *td_session_stats_vm(struct td_session *s)
 {
 	return s->have_stats ? &s->stats_vm : NULL;
@@ -312,8 +325,10 @@ int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)
 	}
 	free(before);
 	counts_after(s, ph, sh, pv, pg);
-	if (!r)
+	if (!r) {
 		ph->wall_ns = last - first;
+		add_mapped(s, ph->accepted);
+	}
 	return r;
 }
 
@@ -373,6 +388,8 @@ int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph
 	counts_after(s, ph, sh, pv, pg);
 	if (!r)
 		ph->wall_ns = last > first ? last - first : 0;
+	if (!r && to_shared)
+		s->mapped = s->mapped > ph->ops ? s->mapped - ph->ops : 0;
 	return r;
 }
 
@@ -396,6 +413,7 @@ int td_session_prefault(struct td_session *s, struct td_phase *ph)
 	}
 	ph->wall_ns = vm_now_ns() - t0;
 	ph->ops = s->mem_size / SZ_4K;
+	add_mapped(s, ph->ops);
 	return 0;
 }
 
@@ -412,6 +430,7 @@ int td_session_punch(struct td_session *s, struct td_phase *ph)
 		return sfail(s, -errno, "fallocate(PUNCH_HOLE): %s", strerror(errno));
 	ph->wall_ns = vm_now_ns() - t0;
 	ph->ops = s->mem_size / SZ_4K;
+	s->mapped = 0;
 	return 0;
 }
 

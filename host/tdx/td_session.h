@@ -57,6 +57,12 @@ int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph
 int td_session_prefault(struct td_session *s, struct td_phase *ph);
 /* FALLOC_FL_PUNCH_HOLE over the test memory's guest_memfd range. */
 int td_session_punch(struct td_session *s, struct td_phase *ph);
+/*
+ * Test-memory pages the TD has mapped as far as the session's phases
+ * went: accepted or pre-faulted, less what conversions to shared and
+ * punches removed (each phase covers the whole range).
+ */
+uint64_t td_session_mapped_pages(const struct td_session *s);
 /* A VM view for the KVM stats helpers (vm_stats_*): fd, vCPUs and their stats only. */
 struct vm *td_session_stats_vm(struct td_session *s);
 /* The last failure, as one line. */

@@ -9,7 +9,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 20
+plan 21
 work=$(mktemp -d "$TOP/.tdx-sim.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -43,6 +43,8 @@ is "$(reps "$s/zap-convert.json" to-private '.map_gpa | "\(.exits_to_shared)/\(.
 is "$(reps "$s/zap-convert.json" fault .accepted)" "2048 2048" "zap-convert: the range was accepted before"
 is "$(reps "$s/teardown.json" teardown .ops) $(reps "$s/teardown.json" fault .accepted)" \
 	"2048 2048 2048 2048" "teardown: destruction with 2048 accepted pages"
+is "$(reps "$s/prefault-4k.json" destroy .ops) $(reps "$s/zap-convert.json" destroy .ops) $(reps "$s/zap-punch.json" destroy .ops)" \
+	"2048 2048 0 0 0 0" "destroy reclaims what is mapped: pre-faulted and accepted once, nothing after a conversion or punch"
 is "$(jq -r '"\(.status): \(.reason)"' "$s/fault-2m.json" 2>/dev/null)" \
 	"unsupported: mainline maps private memory at 4K only (the TDX hugepage series is needed)" \
 	"fault-2m: unsupported, with the reason"
