@@ -24,6 +24,12 @@ static enum engine_status td_fail(struct rep *r, int err, const char *step)
 	return err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
 }
 
+/* Every vCPU thread of a guest phase waits at the session's barrier: count them from here. */
+static void td_on_release(void *ctx, const pid_t *tids, unsigned int nr)
+{
+	rep_instr_begin(ctx, tids, nr);
+}
+
 static enum engine_status td_make(struct rep *r)
 {
 	const struct scenario *s = r->s;
@@ -38,6 +44,8 @@ static enum engine_status td_make(struct rep *r)
 		.seed = s->seed,
 		.timeout_ms = r->o->timeout_ms,
 		.should_stop = interrupted,
+		.on_release = td_on_release,
+		.hook_ctx = r,
 	};
 	uint64_t t0 = vm_now_ns();
 	size_t nvals;
@@ -92,14 +100,18 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 	return ENGINE_OK;
 }
 
-static enum engine_status td_begin(struct rep *r)
+/*
+ * Stats first.  A guest phase's instrumentation begins in td_on_release,
+ * when its vCPU threads exist; a host-driven one's here, on the driver.
+ */
+static enum engine_status td_begin(struct rep *r, bool guest)
 {
 	int err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_before) : 0;
 
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
-	/* vCPU threads start per phase, after this: only the driver is counted. */
-	rep_instr_begin(r, NULL, 0);
+	if (!guest)
+		rep_instr_begin(r, NULL, 0);
 	return ENGINE_OK;
 }
 
@@ -118,7 +130,7 @@ static enum engine_status td_phase_do(struct rep *r, const char *name, enum td_o
 	enum engine_status st;
 	int err = -EINVAL;
 
-	st = td_begin(r);
+	st = td_begin(r, op != TD_PREFAULT && op != TD_PUNCH);
 	if (st)
 		return st;
 	switch (op) {
