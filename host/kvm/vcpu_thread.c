@@ -443,6 +443,7 @@ int vm_run_phase(struct vm *vm, const struct vm_phase *ph, struct vm_phase_resul
 		res->pages += v->res.pages;
 		if (v->res.t_done > last)
 			last = v->res.t_done;
+		/* The guest released itself: no release time, the first START instead. */
 		if (ph->guest_release && (!t0 || v->res.t_start < t0))
 			t0 = v->res.t_start;
 	}

@@ -261,7 +261,7 @@ struct vm_phase {
 	uint64_t stride;		/* pages, GUEST_PAT_STRIDE */
 	uint32_t write_pct;		/* 0 read .. 100 write */
 	bool shared;			/* every vCPU walks the whole range */
-	bool guest_release;		/* last vCPU in releases the barrier */
+	bool guest_release;		/* last vCPU in releases the barrier (tests only) */
 	uint32_t passes;		/* 0 means 1 */
 	uint64_t seed;
 	uint64_t progress_pages;	/* 0: no PROGRESS ucalls */
@@ -269,8 +269,17 @@ struct vm_phase {
 	unsigned int timeout_ms;	/* 0: wait forever */
 };
 
+/*
+ * A guest phase's interval, one definition for every backend (the tdx
+ * one's TD phases too, host/tdx/td_session.c): from the release of the
+ * barrier that every vCPU thread waits at to the last vCPU's DONE.
+ * Thread creation and the wait are outside it, every vCPU's own START to
+ * DONE inside.  Only vm_phase.guest_release, which the engine never sets
+ * (tests/kvm/kvm_phases.c does), has no host-side release: there it
+ * starts at the first START.
+ */
 struct vm_phase_result {
-	uint64_t wall_ns;		/* release (or first START) to last DONE */
+	uint64_t wall_ns;		/* barrier release to last DONE (above) */
 	uint64_t pages;			/* sum over vCPUs */
 	unsigned int nr_vcpus;
 	struct vcpu_result *vcpu;	/* nr_vcpus entries */

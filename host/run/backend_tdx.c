@@ -24,6 +24,12 @@ static enum engine_status td_fail(struct rep *r, int err, const char *step)
 	return err == -EOPNOTSUPP ? ENGINE_UNSUPPORTED : ENGINE_ERROR;
 }
 
+/* Every vCPU thread of a guest phase waits at the session's barrier: count them from here. */
+static void td_on_release(void *ctx, const pid_t *tids, unsigned int nr)
+{
+	rep_instr_begin(ctx, tids, nr);
+}
+
 static enum engine_status td_make(struct rep *r)
 {
 	const struct scenario *s = r->s;
@@ -38,6 +44,8 @@ static enum engine_status td_make(struct rep *r)
 		.seed = s->seed,
 		.timeout_ms = r->o->timeout_ms,
 		.should_stop = interrupted,
+		.on_release = td_on_release,
+		.hook_ctx = r,
 	};
 	uint64_t t0 = vm_now_ns();
 	size_t nvals;
@@ -92,14 +100,18 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 	return ENGINE_OK;
 }
 
-static enum engine_status td_begin(struct rep *r)
+/*
+ * Stats first.  A guest phase's instrumentation begins in td_on_release,
+ * when its vCPU threads exist; a host-driven one's here, on the driver.
+ */
+static enum engine_status td_begin(struct rep *r, bool guest)
 {
 	int err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_before) : 0;
 
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
-	/* vCPU threads start per phase, after this: only the driver is counted. */
-	rep_instr_begin(r, NULL, 0);
+	if (!guest)
+		rep_instr_begin(r, NULL, 0);
 	return ENGINE_OK;
 }
 
@@ -118,7 +130,7 @@ static enum engine_status td_phase_do(struct rep *r, const char *name, enum td_o
 	enum engine_status st;
 	int err = -EINVAL;
 
-	st = td_begin(r);
+	st = td_begin(r, op != TD_PREFAULT && op != TD_PUNCH);
 	if (st)
 		return st;
 	switch (op) {
@@ -174,9 +186,14 @@ static enum engine_status td_zap(struct rep *r, enum zap_cause cause)
 	return st ? st : td_phase_do(r, "to-private", TD_TO_PRIVATE);
 }
 
+/*
+ * Timed destruction; its ops are the pages it reclaims (0 when none is
+ * mapped).  A TD's private memory goes with it (reclaim), so there is no
+ * separate unmap and no control.
+ */
 static enum engine_status td_teardown(struct rep *r, const char *name, bool control)
 {
-	uint64_t t0;
+	uint64_t t0, pages = td_session_mapped_pages(r->td);
 
 	rep_instr_begin(r, NULL, 0);
 	t0 = vm_now_ns();
@@ -185,7 +202,7 @@ static enum engine_status td_teardown(struct rep *r, const char *name, bool cont
 	r->stats_vm = NULL;
 	t0 = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	rep_instr_record(r, rep_add_phase(r, name, t0, 1, NULL));
+	rep_instr_record(r, rep_add_phase(r, name, t0, pages, NULL));
 	return ENGINE_OK;
 }
 
@@ -209,6 +226,8 @@ static enum engine_status tdx_check(const struct scenario *s, const struct run_o
 	if (s->kind == KIND_SPLIT || s->pattern == PATTERN_HUGE ||
 	    backing_page_size(s->backing) > 4096)
 		UNSUPPORTED("mainline maps private memory at 4K only (the TDX hugepage series is needed)");
+	if (s->kind == KIND_CHURN_CONCURRENT)
+		UNSUPPORTED("churn-concurrent is not built for the tdx backend (private memory has no userspace mapping to zap)");
 	if (s->kind == KIND_PREFAULT_BARE)
 		UNSUPPORTED("prefault-bare is the default backend's harness reference");
 	if (s->kind == KIND_ZAP && (s->zap == ZAP_DONTNEED || s->zap == ZAP_MEMSLOT))

@@ -61,6 +61,8 @@ int td_rt_init(struct td_rt *rt, struct kvm_io *io, unsigned int nr_vcpus, const
 	rt->vcpus = calloc(nr_vcpus, sizeof(*rt->vcpus));
 	if (!rt->vcpus)
 		return -ENOMEM;
+	pthread_mutex_init(&rt->lock, NULL);
+	pthread_cond_init(&rt->cond, NULL);
 	for (i = 0; i < nr_vcpus; i++) {
 		rt->vcpus[i].rt = rt;
 		rt->vcpus[i].idx = i;
@@ -72,6 +74,10 @@ int td_rt_init(struct td_rt *rt, struct kvm_io *io, unsigned int nr_vcpus, const
 
 void td_rt_free(struct td_rt *rt)
 {
+	if (rt->vcpus) {
+		pthread_mutex_destroy(&rt->lock);
+		pthread_cond_destroy(&rt->cond);
+	}
 	free(rt->vcpus);
 	rt->vcpus = NULL;
 }
@@ -246,6 +252,14 @@ static void *vcpu_thread(void *arg)
 	long r;
 
 	v->tid = syscall(SYS_gettid);
+	pthread_mutex_lock(&rt->lock);
+	rt->nr_waiting++;
+	pthread_cond_broadcast(&rt->cond);
+	while (!rt->gate)
+		pthread_cond_wait(&rt->cond, &rt->lock);
+	pthread_mutex_unlock(&rt->lock);
+	if (rt->stop)
+		return NULL;
 	/* Parked in an IN: this run's first command completes it. */
 	if (v->parked && !answer_in(v))
 		return NULL;
@@ -308,13 +322,15 @@ static int join(struct td_rt *rt, struct td_rt_vcpu *v, const struct timespec *e
 int td_rt_run(struct td_rt *rt, unsigned int timeout_ms)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
+	unsigned int i, started = 0;
 	struct timespec end;
-	unsigned int i;
 	int r = 0;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(RT_KICK_SIGNAL, &sa, NULL);
 	rt->stop = 0;
+	rt->gate = false;
+	rt->nr_waiting = 0;
 	for (i = 0; i < rt->nr_vcpus; i++) {
 		if (rt->vcpus[i].fail[0] || rt->vcpus[i].fatal)
 			continue;
@@ -323,7 +339,22 @@ int td_rt_run(struct td_rt *rt, unsigned int timeout_ms)
 			break;
 		}
 		rt->vcpus[i].started = true;
+		started++;
 	}
+	/* Every thread at the gate: the hook, then the release. */
+	pthread_mutex_lock(&rt->lock);
+	while (rt->nr_waiting < started)
+		pthread_cond_wait(&rt->cond, &rt->lock);
+	pthread_mutex_unlock(&rt->lock);
+	if (r)
+		rt->stop = 1;
+	else if (rt->on_release)
+		rt->on_release(rt);
+	pthread_mutex_lock(&rt->lock);
+	rt->t_release = now_ns();
+	rt->gate = true;
+	pthread_cond_broadcast(&rt->cond);
+	pthread_mutex_unlock(&rt->lock);
 	clock_gettime(CLOCK_REALTIME, &end);
 	add_ms(&end, timeout_ms);
 	for (i = 0; !r && i < rt->nr_vcpus; i++)

@@ -9,8 +9,10 @@
  *
  * A vCPU whose script is used up stays parked in its IN; the next
  * td_rt_run() answers that IN with the next script's first word, so a
- * session is a sequence of runs, one per phase.  Thread creation happens
- * before any command is answered, so the START/DONE times never include it.
+ * session is a sequence of runs, one per phase.  Each run's threads are
+ * created and wait at a gate first; on_release is called when all of them
+ * wait there, then the gate opens (t_release) and the first command is
+ * answered: thread creation is never in a phase's interval.
  *
  * KVM_RUN goes through struct kvm_io: the exit handling is contract-tested
  * against a fake (tests/unit/test_tdx_contract.c).  Not run on TDX hardware.
@@ -72,6 +74,20 @@ struct td_rt {
 	/* Asked while a run waits; true kicks the vCPUs out (-EINTR). */
 	bool (*should_stop)(void);
 	volatile int stop;
+	/*
+	 * Called on the thread running td_rt_run, if set, when every vCPU
+	 * thread of the run exists (vcpus[i].tid valid for each started one)
+	 * and waits at the gate, before any command is answered: per-thread
+	 * instrumentation starts here, as vm->on_release does (kvm/vm.h).
+	 */
+	void (*on_release)(struct td_rt *rt);
+	void *hook_ctx;
+	uint64_t t_release;		/* the last run's gate opening, CLOCK_MONOTONIC_RAW ns */
+	/* The gate (td_run.c). */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int nr_waiting;
+	bool gate;
 };
 
 int td_rt_init(struct td_rt *rt, struct kvm_io *io, unsigned int nr_vcpus, const int *fds,
@@ -84,7 +100,9 @@ void td_rt_script(struct td_rt *rt, unsigned int vcpu, const uint32_t *w, unsign
 /*
  * Run every vCPU on its own thread until its script is used up (it then
  * parks in its next IN), it reports a fatal error or fails, @timeout_ms
- * passes (0: no limit) or should_stop says so.  0, -ETIMEDOUT or -EINTR.
+ * passes (0: no limit) or should_stop says so.  0, -ETIMEDOUT, -EINTR or
+ * -EAGAIN (a thread could not be created: the others stop at the gate,
+ * on_release is not called).
  */
 int td_rt_run(struct td_rt *rt, unsigned int timeout_ms);
 /* Handle the exit in v->run; false when the vCPU stops.  For the contract tests. */

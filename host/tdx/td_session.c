@@ -42,6 +42,10 @@ struct td_session {
 	const int *vcpu_fd;
 	uint32_t (*scripts)[SCRIPT_WORDS];
 	unsigned int timeout_ms;
+	void (*on_release)(void *ctx, const pid_t *tids, unsigned int nr);
+	void *hook_ctx;
+	pid_t *tids;
+	uint64_t mapped;		/* td_session_mapped_pages() */
 	struct vm stats_vm;
 	bool have_stats;
 	char err[512];
@@ -182,6 +186,18 @@ static void open_stats(struct td_session *s)
 	s->have_stats = true;
 }
 
+/* Every vCPU thread of a phase waits at the runtime's gate. */
+static void session_release(struct td_rt *rt)
+{
+	struct td_session *s = rt->hook_ctx;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < rt->nr_vcpus; i++)
+		if (rt->vcpus[i].started)
+			s->tids[n++] = rt->vcpus[i].tid;
+	s->on_release(s->hook_ctx, s->tids, n);
+}
+
 static int run_scripts(struct td_session *s, const char *what)
 {
 	char buf[320];
@@ -215,18 +231,22 @@ int td_session_create(struct td_session **sp, const struct td_session_config *cf
 	s->mem_gpa = TD_MEM_GPA;
 	s->mem_size = cfg->mem_size;
 	s->timeout_ms = cfg->timeout_ms;
+	s->on_release = cfg->on_release;
+	s->hook_ctx = cfg->hook_ctx;
 	s->scripts = calloc(cfg->nr_vcpus, sizeof(*s->scripts));
+	s->tids = calloc(cfg->nr_vcpus, sizeof(*s->tids));
 	if (!cfg->nr_vcpus || cfg->nr_vcpus > TD_MAX_VCPUS || !cfg->mem_size ||
 	    cfg->mem_size % SZ_4K)
 		r = sfail(s, -EINVAL, "TD session: %u vCPUs, %llu bytes", cfg->nr_vcpus,
 			  (unsigned long long)cfg->mem_size);
-	else if (!s->scripts)
+	else if (!s->scripts || !s->tids)
 		r = sfail(s, -ENOMEM, "TD session: out of memory");
 	else
 		r = cfg->simulated ? create_sim(s, cfg) : create_real(s, cfg);
 	if (r) {
 		snprintf(err, err_size, "%s", s->err);
 		free(s->scripts);
+		free(s->tids);
 		free(s);
 		return r;
 	}
@@ -244,8 +264,24 @@ int td_session_create(struct td_session **sp, const struct td_session_config *cf
 		return r;
 	}
 	open_stats(s);
+	if (s->on_release) {
+		s->rt->on_release = session_release;
+		s->rt->hook_ctx = s;
+	}
 	*sp = s;
 	return 0;
+}
+
+/* A page maps once: accepts after a pre-fault find it mapped already. */
+static void add_mapped(struct td_session *s, uint64_t pages)
+{
+	s->mapped = s->mapped + pages < s->mem_size / SZ_4K ? s->mapped + pages :
+		    s->mem_size / SZ_4K;
+}
+
+uint64_t td_session_mapped_pages(const struct td_session *s)
+{
+	return s->mapped;
 }
 
 struct vm *td_session_stats_vm(struct td_session *s)
@@ -270,7 +306,7 @@ static void counts_after(struct td_session *s, struct td_phase *ph, uint64_t sh,
 
 int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)
 {
-	uint64_t first = UINT64_MAX, last = 0, sh, pv, pg;
+	uint64_t last = 0, sh, pv, pg;
 	unsigned int i, *before;
 	int r;
 
@@ -305,15 +341,15 @@ int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)
 		vr->writes = v->done[TD_DONE_WRITES];
 		ph->ops += vr->pages;
 		ph->accepted += v->done[TD_DONE_ACCEPTED];
-		if (v->t_start < first)
-			first = v->t_start;
 		if (v->t_done > last)
 			last = v->t_done;
 	}
 	free(before);
 	counts_after(s, ph, sh, pv, pg);
-	if (!r)
-		ph->wall_ns = last - first;
+	if (!r) {
+		ph->wall_ns = last - s->rt->t_release;
+		add_mapped(s, ph->accepted);
+	}
 	return r;
 }
 
@@ -330,7 +366,7 @@ static void slice_2m(const struct td_session *s, unsigned int i, uint64_t *gpa, 
 
 int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph)
 {
-	uint64_t first = UINT64_MAX, last = 0, gpa, size, sh, pv, pg;
+	uint64_t last = 0, gpa, size, sh, pv, pg;
 	unsigned int i, *before;
 	int r;
 
@@ -364,15 +400,15 @@ int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph
 		}
 		ph->ops += size / SZ_4K;
 		ph->map_calls += v->last_converted[3];
-		if (v->t_cmd < first)
-			first = v->t_cmd;
 		if (v->t_converted > last)
 			last = v->t_converted;
 	}
 	free(before);
 	counts_after(s, ph, sh, pv, pg);
 	if (!r)
-		ph->wall_ns = last > first ? last - first : 0;
+		ph->wall_ns = last > s->rt->t_release ? last - s->rt->t_release : 0;
+	if (!r && to_shared)
+		s->mapped = s->mapped > ph->ops ? s->mapped - ph->ops : 0;
 	return r;
 }
 
@@ -396,6 +432,7 @@ int td_session_prefault(struct td_session *s, struct td_phase *ph)
 	}
 	ph->wall_ns = vm_now_ns() - t0;
 	ph->ops = s->mem_size / SZ_4K;
+	add_mapped(s, ph->ops);
 	return 0;
 }
 
@@ -412,6 +449,7 @@ int td_session_punch(struct td_session *s, struct td_phase *ph)
 		return sfail(s, -errno, "fallocate(PUNCH_HOLE): %s", strerror(errno));
 	ph->wall_ns = vm_now_ns() - t0;
 	ph->ops = s->mem_size / SZ_4K;
+	s->mapped = 0;
 	return 0;
 }
 
@@ -441,5 +479,6 @@ void td_session_destroy(struct td_session *s)
 		td_destroy(&s->td);
 	}
 	free(s->scripts);
+	free(s->tids);
 	free(s);
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct vm;
 struct vcpu_result;
@@ -31,11 +32,23 @@ struct td_session_config {
 	uint64_t stride, seed;
 	unsigned int timeout_ms;	/* per phase; 0 = none */
 	bool (*should_stop)(void);	/* Ctrl-C: a phase ends with -EINTR */
+	/*
+	 * Guest phases (run, convert), if set: every vCPU thread exists and
+	 * waits at the host's barrier, just before the release that starts
+	 * the phase's interval; @tids are their thread ids.  Per-thread
+	 * instrumentation starts here.  Not called while booting, nor for
+	 * the host-driven phases (prefault, punch).  The barrier is on the
+	 * host (a TD's memory is not the host's to spin on), so the interval
+	 * holds each vCPU's entry for its first command, which a default
+	 * VM's guest-side barrier does not.
+	 */
+	void (*on_release)(void *ctx, const pid_t *tids, unsigned int nr);
+	void *hook_ctx;
 };
 
 /* One phase's figures. */
 struct td_phase {
-	uint64_t wall_ns;		/* first command (or START) to last DONE/CONVERTED */
+	uint64_t wall_ns;		/* barrier release to last DONE/CONVERTED (guest phases) */
 	uint64_t ops;			/* pages touched, or pages converted */
 	uint64_t accepted;		/* successful accepts reported by the guest */
 	uint64_t map_calls;		/* MapGPA calls the guest made */
@@ -57,6 +70,12 @@ int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph
 int td_session_prefault(struct td_session *s, struct td_phase *ph);
 /* FALLOC_FL_PUNCH_HOLE over the test memory's guest_memfd range. */
 int td_session_punch(struct td_session *s, struct td_phase *ph);
+/*
+ * Test-memory pages the TD has mapped as far as the session's phases
+ * went: accepted or pre-faulted, less what conversions to shared and
+ * punches removed (each phase covers the whole range).
+ */
+uint64_t td_session_mapped_pages(const struct td_session *s);
 /* A VM view for the KVM stats helpers (vm_stats_*): fd, vCPUs and their stats only. */
 struct vm *td_session_stats_vm(struct td_session *s);
 /* The last failure, as one line. */

@@ -3,13 +3,16 @@
 # TD payload's shim build in a default VM started in the TD's entry state,
 # on real KVM in the test VM (newest kernel), driven by the same runtime
 # and commands as a real TD.  No TDX and no S-EPT are involved: this checks
-# the engine's tdx path and the payload's accept/convert flow, and that the
-# results say they were simulated.
+# the engine's tdx path and the payload's accept/convert flow, that the
+# results say they were simulated, that the driver and every vCPU thread
+# are counted per phase (counters and the tracepoint pass), and that a
+# guest phase's interval runs from the barrier release to the last DONE,
+# as on the default backend.
 . "$(dirname "$0")/../lib/tap.sh"
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 20
+plan 31
 work=$(mktemp -d "$TOP/.tdx-sim.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -43,9 +46,54 @@ is "$(reps "$s/zap-convert.json" to-private '.map_gpa | "\(.exits_to_shared)/\(.
 is "$(reps "$s/zap-convert.json" fault .accepted)" "2048 2048" "zap-convert: the range was accepted before"
 is "$(reps "$s/teardown.json" teardown .ops) $(reps "$s/teardown.json" fault .accepted)" \
 	"2048 2048 2048 2048" "teardown: destruction with 2048 accepted pages"
+is "$(reps "$s/prefault-4k.json" destroy .ops) $(reps "$s/zap-convert.json" destroy .ops) $(reps "$s/zap-punch.json" destroy .ops)" \
+	"2048 2048 0 0 0 0" "destroy reclaims what is mapped: pre-faulted and accepted once, nothing after a conversion or punch"
 is "$(jq -r '"\(.status): \(.reason)"' "$s/fault-2m.json" 2>/dev/null)" \
 	"unsupported: mainline maps private memory at 4K only (the TDX hugepage series is needed)" \
 	"fault-2m: unsupported, with the reason"
+
+# Every guest phase of every repetition (the files given): "<ok> <all>",
+# ok when its wall time exceeds each vCPU's own START..DONE (the barrier
+# release comes before any START; with one vCPU the old first-START
+# definition made them equal) by less than the repetition's setup.
+intervals()
+{
+	jq -rs '[.[] | .reps[]? | ([.phases[] | select(.name == "setup")][0].ns) as $setup |
+		.phases[] | select(.vcpus) | (.ns - ([.vcpus[].ns] | max)) as $gap |
+		$gap > 0 and $gap < $setup] | "\(map(select(.)) | length) \(length)"' "$@" 2>/dev/null
+}
+is "$(intervals "$s"/*.json)" "10 10" \
+	"1 vCPU: every guest phase (fault, accept) lasts longer than its vCPU's START..DONE, by less than setup"
+
+# 2 vCPUs with counters: the driver and both vCPU threads, every phase.
+t=$(ls "$work"/ctr/*/fault-4k.json 2>/dev/null | head -n 1)
+d=$(ls "$work"/dflt/*/fault-4k.json 2>/dev/null | head -n 1)
+ph() { jq -r --arg p "$2" "[.reps[0].phases[] | select(.name == \$p)][0] | $3" "$1" 2>/dev/null; }
+tph() { jq -r --arg p "$2" "[.tracepoint_pass.phases[] | select(.name == \$p)][0] | $3" "$1" 2>/dev/null; }
+ge() { [ "${1:-0}" -ge "$2" ] 2>/dev/null; }
+is "$(cat "$work/ctr.rc" 2>/dev/null) $(jq -r '"\(.status) \(.tdx_simulated)"' "$t" 2>/dev/null)" \
+	"0 complete true" "fault-4k on 2 vCPUs with counters: exits 0, complete, simulated"
+is "$(reps "$t" fault '.counters | [.["task-clock"], .["context-switches"]] |
+	map(.threads | to_entries | map(select(.value >= 0) | .key) | join(",")) | join("/")')" \
+	"driver,vcpu0,vcpu1/driver,vcpu0,vcpu1 driver,vcpu0,vcpu1/driver,vcpu0,vcpu1" \
+	"fault: task-clock and context-switches on the driver, vcpu0 and vcpu1, every repetition"
+v0=$(ph "$t" fault '.counters["task-clock"].threads.vcpu0')
+v1=$(ph "$t" fault '.counters["task-clock"].threads.vcpu1')
+ge "$v0" 1 && ge "$v1" 1
+ok $? "fault: both vCPU threads' task-clock is non-zero (got $v0, $v1)"
+is "$(ph "$t" fault '.tracepoints')" null "no tracepoints in the throughput repetitions"
+e0=$(tph "$t" fault '.tracepoints["kvm:kvm_exit"].threads.vcpu0')
+e1=$(tph "$t" fault '.tracepoints["kvm:kvm_exit"].threads.vcpu1')
+[ "$(jq -r .tracepoint_pass.status "$t" 2>/dev/null)" = complete ] && ge "$e0" 1 && ge "$e1" 1
+ok $? "the tracepoint pass is complete, kvm:kvm_exit counted on vcpu0 and vcpu1 (got $e0, $e1)"
+v=$(tph "$t" fault '.tracepoints["kvm:kvm_page_fault"].value')
+ge "$v" 2048
+ok $? "kvm:kvm_page_fault >= 2048 in the fault phase of the tracepoint pass (got $v)"
+is "$(ph "$t" destroy '.counters["task-clock"].threads | keys | join(",")')" driver \
+	"a host-driven phase (destroy) counts the driver alone"
+is "$(intervals "$t")" "2 2" "2 vCPUs, tdx: the fault phase outlasts both vCPUs' START..DONE, by less than setup"
+is "$(cat "$work/dflt.rc" 2>/dev/null) $(intervals "$d")" "0 2 2" \
+	"2 vCPUs, default backend: the same interval holds"
 
 is "$(cat "$work/churn.rc" 2>/dev/null) $(jq -r '"\(.status) \(.tdx_simulated)"' "$c/churn.json" 2>/dev/null)" \
 	"0 complete true" "churn on 4 vCPUs: complete, marked simulated"

@@ -505,6 +505,33 @@ static void reset_exits(struct fake *f)
 	f->runs_done = 0;
 }
 
+/* What on_release saw: every thread at the gate, none in KVM_RUN yet. */
+static struct {
+	struct fake *f;
+	int calls, bad;
+} gate;
+
+static void gate_hook(struct td_rt *rt)
+{
+	pid_t self = gettid();
+	unsigned int i, n = 0;
+
+	gate.calls++;
+	pthread_mutex_lock(&fake_lock);
+	if (gate.f->runs_done)
+		gate.bad++;
+	pthread_mutex_unlock(&fake_lock);
+	for (i = 0; i < rt->nr_vcpus; i++) {
+		if (!rt->vcpus[i].started)
+			continue;
+		n++;
+		if (rt->vcpus[i].tid <= 0 || rt->vcpus[i].tid == self)
+			gate.bad++;
+	}
+	if (n != rt->nr_vcpus)
+		gate.bad++;
+}
+
 /*
  * The TD runtime (td_run.c) on the fake's vCPUs: ucalls over port I/O,
  * command INs answered from the script and across runs, MapGPA exits
@@ -537,8 +564,13 @@ static void runtime(struct fake *f, struct td *td)
 	tap_ok(!td_rt_init(&rt, &f->io, 2, td->vcpu_fd, td->run),
 	       "runtime: set up on the TD's vCPUs");
 	rt.td = td;
+	rt.on_release = gate_hook;
+	gate.f = f;
 	td_rt_script(&rt, 0, cmd_convert, 1);
 	tap_ok(!td_rt_run(&rt, 5000), "runtime: both vCPUs run until they stop (no timeout)");
+	tap_ok(gate.calls == 1 && !gate.bad && rt.t_release && rt.t_release <= rt.vcpus[0].t_cmd,
+	       "runtime: on_release once, every vCPU thread (own tid) at the gate and none in KVM_RUN, before the first command (%d calls, %d bad)",
+	       gate.calls, gate.bad);
 	tap_ok(rt.vcpus[0].booted && rt.vcpus[0].boot[0] == (0x22ull << 32 | 0x11) &&
 	       rt.vcpus[0].boot[3] == 48, "runtime: ucall arguments gathered as u64 pairs (BOOTED)");
 	tap_ok(f->nr_in_answers[0] >= 1 && f->in_answers[0][0] == cmd_convert[0],
@@ -565,6 +597,9 @@ static void runtime(struct fake *f, struct td *td)
 	td_rt_run(&rt, 5000);
 	tap_ok(f->nr_in_answers[1] == 1 && f->in_answers[1][0] == TD_CMD_EXIT &&
 	       rt.vcpus[1].nr_exit == 1, "runtime: a parked IN is answered by the next run's first word");
+	tap_ok(gate.calls == 2 && !gate.bad && rt.t_release <= rt.vcpus[1].t_cmd,
+	       "runtime: ... after the gate opens; on_release again, every thread at the gate (%d bad)",
+	       gate.bad);
 	tap_ok(strstr(rt.vcpus[1].fail, "unexpected exit 153") != NULL,
 	       "runtime: an unknown exit is named (%s)", rt.vcpus[1].fail);
 	tap_ok(strstr(rt.vcpus[0].fail, "unexpected hypercall 13") != NULL,
@@ -581,7 +616,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(40);
+	tap_plan(42);
 
 	/* The whole life cycle. */
 	fake_init(&f);

@@ -12,6 +12,15 @@ SEPTBENCH_TDX_SIM=1 "$sb" run --vm-type tdx --scenario fault-4k --scenario prefa
 	--mem 8M --reps 2 --no-counters --quiet --out "$out/sim" >"$out/sim.log" 2>"$out/sim.err"
 echo $? >"$out/sim.rc"
 
+# Counters and the tracepoint pass on the driver and 2 vCPU threads; the
+# default backend beside it, for the phase interval both define alike.
+SEPTBENCH_TDX_SIM=1 "$sb" run --vm-type tdx --scenario fault-4k --vcpus 2 --mem 8M --reps 2 \
+	--quiet --out "$out/ctr" >"$out/ctr.log" 2>"$out/ctr.err"
+echo $? >"$out/ctr.rc"
+"$sb" run --scenario fault-4k --vcpus 2 --mem 8M --reps 2 --no-counters --quiet \
+	--out "$out/dflt" >"$out/dflt.log" 2>"$out/dflt.err"
+echo $? >"$out/dflt.rc"
+
 # churn: conversions back and forth on 4 vCPUs.
 SEPTBENCH_TDX_SIM=1 "$sb" run --vm-type tdx --scenario churn --mem 16M --reps 1 \
 	--no-counters --quiet --out "$out/churn" >"$out/churn.log" 2>"$out/churn.err"
