@@ -9,7 +9,7 @@
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 command -v jq >/dev/null || skip_all "jq not installed (make deps)"
 
-plan 46
+plan 42
 work=$(mktemp -d "$TOP/.engine.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -52,10 +52,9 @@ for k in old new; do
 	done
 	is "$(sj "$d/share" teardown '.reps[0].phases | map(.name) | join(",")')" "setup,fault,teardown,unmap,control" \
 		"$k: teardown records the VM's destruction, then the unmap and the control"
-	is "$(sj "$d/share" teardown '[.reps[].phases[] | select(.name == "teardown") | .counters["syscalls:sys_enter_munmap"].value] | join(",")')" \
-		"0,0" "$k: teardown's window contains no munmap"
-	is "$(sj "$d/share" teardown '[.reps[].phases[] | select(.name == "control") | .counters["syscalls:sys_enter_munmap"].value >= 1] | join(",")')" \
-		"true,true" "$k: the control's munmap is counted (the count would show one in the window)"
+	# Tracepoints are counted in a pass of their own, phase by phase.
+	is "$(sj "$d/share" teardown '[.tracepoint_pass.phases[] | select(.name == "teardown" or .name == "control") | .tracepoints["syscalls:sys_enter_munmap"].value] | join(",")')" \
+		"0,1" "$k: teardown's window holds no munmap; the control's munmap is counted (1)"
 	is "$(sj "$d/share" teardown '[.reps[].phases[] | select(.name == "teardown") | .ops >= 2048] | join(",")')" \
 		"true,true" "$k: teardown's ops are the mappings present at destruction (>= 2048)"
 
