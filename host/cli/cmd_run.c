@@ -37,6 +37,7 @@ struct run_cmd {
 	json_t *scn_json[MAX_SCENARIOS];
 	bool supported[MAX_SCENARIOS];
 	char why[MAX_SCENARIOS][256];
+	unsigned int lineno[MAX_SCENARIOS];	/* the suite line of each, or 0 */
 	size_t nr;
 	const char *names[MAX_SCENARIOS];
 	size_t nr_names;
@@ -284,6 +285,41 @@ static void setup_tracing(struct run_cmd *rc)
 		tfs_remove_stale(mount, report_stale);
 }
 
+/*
+ * Each scenario once a run: its results are <name>.json, so a second one
+ * of the same name would overwrite the first (and compare rejects the
+ * run).  The name is the resolved one: a suite line may rename with
+ * name=.  "meta" would be meta.json.
+ */
+static int check_unique(struct run_cmd *rc, const struct scenario *s, const struct suite_entry *e)
+{
+	char msg[PATH_MAX + 256];
+	size_t i;
+
+	if (!strcmp(s->name, "meta")) {
+		if (e)
+			snprintf(msg, sizeof(msg), "%s:%u: a scenario cannot be named meta (meta.json is the run's)",
+				 rc->suite, e->lineno);
+		else
+			snprintf(msg, sizeof(msg), "a scenario cannot be named meta (meta.json is the run's)");
+		err_msg("run: %s", msg);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < rc->nr; i++) {
+		if (strcmp(rc->scn[i].name, s->name))
+			continue;
+		if (e)
+			snprintf(msg, sizeof(msg), "%s:%u: %s is already on line %u: a scenario runs once a run (rename one with name=NEW)",
+				 rc->suite, e->lineno, s->name, rc->lineno[i]);
+		else
+			snprintf(msg, sizeof(msg), "--scenario %s given twice: a scenario runs once a run",
+				 s->name);
+		err_msg("run: %s", msg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* Resolve one scenario: its file, the suite's overrides, then ours. */
 static int resolve(struct run_cmd *rc, const char *name, const struct suite_entry *e)
 {
@@ -309,6 +345,9 @@ static int resolve(struct run_cmd *rc, const char *name, const struct suite_entr
 		return usage_error("%s", err);
 	if (!scenario_validate(s, err, sizeof(err)))
 		return usage_error("%s", err);
+	if (check_unique(rc, s, e))
+		return EXIT_USAGE;
+	rc->lineno[rc->nr] = e ? e->lineno : 0;
 	rc->nr++;
 	return 0;
 }
@@ -420,6 +459,26 @@ static int resolve_vm_type(struct run_cmd *rc)
 	if (rc->opts.tdx_simulated)
 		json_object_set_new(rc->meta, "tdx_simulated", json_true());
 	return 0;
+}
+
+/*
+ * --out must be a folder or not exist yet: a regular file there (or a
+ * path through one) is bad input, said before anything runs.
+ */
+static int check_out(const struct run_cmd *rc)
+{
+	struct stat st;
+
+	if (!stat(rc->out, &st)) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		err_msg("run: --out %s exists and is not a folder", rc->out);
+		return EXIT_USAGE;
+	}
+	if (errno == ENOENT)
+		return 0;
+	err_msg("run: --out %s: %s", rc->out, strerror(errno));
+	return EXIT_USAGE;
 }
 
 static int make_run_dir(struct run_cmd *rc)
@@ -577,6 +636,8 @@ int cmd_run(int argc, char **argv)
 	if (r)
 		goto out_free;
 	r = resolve_all(rc);
+	if (!r)
+		r = check_out(rc);
 	if (r)
 		goto out_free;
 	placement_init(&rc->opts.place, rc->scn[0].vcpus);

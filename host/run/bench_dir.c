@@ -100,6 +100,7 @@ bool suite_load(const char *path, struct suite_entry **entries, size_t *nr,
 			goto fail;
 		}
 		snprintf(e->name, sizeof(e->name), "%s", tok);
+		e->lineno = lineno;
 		while ((tok = strtok_r(NULL, " \t\r\n", &save)) && *tok != '#') {
 			if (!strchr(tok, '=') || e->nr_overrides == ARRAY_SIZE(e->overrides) ||
 			    strlen(tok) >= sizeof(e->overrides[0])) {

@@ -12,6 +12,7 @@ struct suite_entry {
 	char name[64];
 	char overrides[8][96];
 	unsigned int nr_overrides;
+	unsigned int lineno;		/* in the suite file */
 };
 
 /*
