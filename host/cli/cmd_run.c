@@ -481,6 +481,36 @@ static int check_out(const struct run_cmd *rc)
 	return EXIT_USAGE;
 }
 
+/*
+ * The suite measures the TDP MMU.  On shadow paging (kvm.tdp_mmu=N, or
+ * EPT/NPT off; septbench env's kvm.tdp_mmu check) the scenarios still run
+ * but measure another MMU: say so loudly, and record "tdp_mmu" in
+ * meta.json (absent when kvm has no such parameter to tell).
+ */
+static void note_paging(struct run_cmd *rc)
+{
+	const json_t *kvm = json_object_get(rc->env, "kvm");
+	const json_t *check = json_object_get(kvm, "tdp_mmu");
+	const char *v = json_string_value(json_object_get(json_object_get(
+		json_object_get(kvm, "params"), "kvm"), "tdp_mmu"));
+	char why[160];
+	bool on;
+
+	if (!v)
+		return;
+	on = (v[0] == 'Y' || v[0] == '1') && check_ok(check);
+	json_object_set_new(rc->meta, "tdp_mmu", json_boolean(on));
+	if (on)
+		return;
+	if (v[0] == 'Y' || v[0] == '1')
+		snprintf(why, sizeof(why), "%s",
+			 json_string_value(json_object_get(check, "reason")) ?: "the TDP MMU is off");
+	else
+		snprintf(why, sizeof(why), "kvm.tdp_mmu=%s", v);
+	fprintf(stderr, "septbench: WARNING: KVM here uses shadow paging (%s): these figures do not measure the TDP MMU\n",
+		why);
+}
+
 static int make_run_dir(struct run_cmd *rc)
 {
 	const char *release = json_string_value(json_object_get(json_object_get(rc->env, "host"),
@@ -681,6 +711,7 @@ int cmd_run(int argc, char **argv)
 		goto out_json;
 	}
 
+	note_paging(rc);
 	interrupt_install();
 	r = make_run_dir(rc);
 	if (r)
