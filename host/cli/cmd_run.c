@@ -39,6 +39,7 @@ struct run_cmd {
 	json_t *scn_json[MAX_SCENARIOS];
 	bool supported[MAX_SCENARIOS];
 	char why[MAX_SCENARIOS][256];
+	unsigned int lineno[MAX_SCENARIOS];	/* the suite line of each, or 0 */
 	size_t nr;
 	const char *names[MAX_SCENARIOS];
 	size_t nr_names;
@@ -305,6 +306,41 @@ static void setup_tracing(struct run_cmd *rc)
 		tfs_remove_stale(mount, report_stale);
 }
 
+/*
+ * Each scenario once a run: its results are <name>.json, so a second one
+ * of the same name would overwrite the first (and compare rejects the
+ * run).  The name is the resolved one: a suite line may rename with
+ * name=.  "meta" would be meta.json.
+ */
+static int check_unique(struct run_cmd *rc, const struct scenario *s, const struct suite_entry *e)
+{
+	char msg[PATH_MAX + 256];
+	size_t i;
+
+	if (!strcmp(s->name, "meta")) {
+		if (e)
+			snprintf(msg, sizeof(msg), "%s:%u: a scenario cannot be named meta (meta.json is the run's)",
+				 rc->suite, e->lineno);
+		else
+			snprintf(msg, sizeof(msg), "a scenario cannot be named meta (meta.json is the run's)");
+		err_msg("run: %s", msg);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < rc->nr; i++) {
+		if (strcmp(rc->scn[i].name, s->name))
+			continue;
+		if (e)
+			snprintf(msg, sizeof(msg), "%s:%u: %s is already on line %u: a scenario runs once a run (rename one with name=NEW)",
+				 rc->suite, e->lineno, s->name, rc->lineno[i]);
+		else
+			snprintf(msg, sizeof(msg), "--scenario %s given twice: a scenario runs once a run",
+				 s->name);
+		err_msg("run: %s", msg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* Resolve one scenario: its file, the suite's overrides, then ours. */
 static int resolve(struct run_cmd *rc, const char *name, const struct suite_entry *e)
 {
@@ -330,6 +366,9 @@ static int resolve(struct run_cmd *rc, const char *name, const struct suite_entr
 		return usage_error("%s", err);
 	if (!scenario_validate(s, err, sizeof(err)))
 		return usage_error("%s", err);
+	if (check_unique(rc, s, e))
+		return EXIT_USAGE;
+	rc->lineno[rc->nr] = e ? e->lineno : 0;
 	rc->nr++;
 	return 0;
 }
@@ -441,6 +480,56 @@ static int resolve_vm_type(struct run_cmd *rc)
 	if (rc->opts.tdx_simulated)
 		json_object_set_new(rc->meta, "tdx_simulated", json_true());
 	return 0;
+}
+
+/*
+ * --out must be a folder or not exist yet: a regular file there (or a
+ * path through one) is bad input, said before anything runs.
+ */
+static int check_out(const struct run_cmd *rc)
+{
+	struct stat st;
+
+	if (!stat(rc->out, &st)) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		err_msg("run: --out %s exists and is not a folder", rc->out);
+		return EXIT_USAGE;
+	}
+	if (errno == ENOENT)
+		return 0;
+	err_msg("run: --out %s: %s", rc->out, strerror(errno));
+	return EXIT_USAGE;
+}
+
+/*
+ * The suite measures the TDP MMU.  On shadow paging (kvm.tdp_mmu=N, or
+ * EPT/NPT off; septbench env's kvm.tdp_mmu check) the scenarios still run
+ * but measure another MMU: say so loudly, and record "tdp_mmu" in
+ * meta.json (absent when kvm has no such parameter to tell).
+ */
+static void note_paging(struct run_cmd *rc)
+{
+	const json_t *kvm = json_object_get(rc->env, "kvm");
+	const json_t *check = json_object_get(kvm, "tdp_mmu");
+	const char *v = json_string_value(json_object_get(json_object_get(
+		json_object_get(kvm, "params"), "kvm"), "tdp_mmu"));
+	char why[160];
+	bool on;
+
+	if (!v)
+		return;
+	on = (v[0] == 'Y' || v[0] == '1') && check_ok(check);
+	json_object_set_new(rc->meta, "tdp_mmu", json_boolean(on));
+	if (on)
+		return;
+	if (v[0] == 'Y' || v[0] == '1')
+		snprintf(why, sizeof(why), "%s",
+			 json_string_value(json_object_get(check, "reason")) ?: "the TDP MMU is off");
+	else
+		snprintf(why, sizeof(why), "kvm.tdp_mmu=%s", v);
+	fprintf(stderr, "septbench: WARNING: KVM here uses shadow paging (%s): these figures do not measure the TDP MMU\n",
+		why);
 }
 
 static int make_run_dir(struct run_cmd *rc)
@@ -668,6 +757,8 @@ int cmd_run(int argc, char **argv)
 	if (r)
 		goto out_free;
 	r = resolve_all(rc);
+	if (!r)
+		r = check_out(rc);
 	if (r)
 		goto out_free;
 	placement_init(&rc->opts.place, rc->scn[0].vcpus);
@@ -711,6 +802,7 @@ int cmd_run(int argc, char **argv)
 		goto out_json;
 	}
 
+	note_paging(rc);
 	interrupt_install();
 	r = make_run_dir(rc);
 	if (r)

@@ -12,7 +12,7 @@ static void on_stop(int sig)
 
 void interrupt_install(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -20,6 +20,14 @@ void interrupt_install(void)
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A hangup (the ssh session or terminal closed) stops the run the
+	 * same way, so knobs are restored and the run is marked incomplete.
+	 * Unless it was ignored on entry: under nohup the run goes on.
+	 */
+	if (!sigaction(SIGHUP, NULL, &old) && old.sa_handler == SIG_IGN)
+		return;
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 bool interrupted(void)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Ctrl-C and SIGTERM: the run stops at the next safe point, releases its
- * VMs, memory and tracing state, and marks its results incomplete.
+ * Ctrl-C, SIGTERM and SIGHUP (a closed terminal or ssh session): the run
+ * stops at the next safe point, releases its VMs, memory and tracing
+ * state, restores the knobs it changed, and marks its results incomplete.
  */
 #ifndef SEPTBENCH_INTERRUPT_H
 #define SEPTBENCH_INTERRUPT_H
@@ -9,10 +10,13 @@
 #include <signal.h>
 #include <stdbool.h>
 
-/* Install the handlers; the signal that arrived is kept for the exit status. */
+/*
+ * Install the handlers; the signal that arrived is kept for the exit
+ * status.  A SIGHUP ignored on entry (nohup) is left ignored.
+ */
 void interrupt_install(void);
 
-/* True once SIGINT or SIGTERM arrived. */
+/* True once SIGINT, SIGTERM or SIGHUP arrived. */
 bool interrupted(void);
 
 /* 128 + the signal number, for the exit status. */

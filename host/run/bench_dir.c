@@ -100,6 +100,7 @@ bool suite_load(const char *path, struct suite_entry **entries, size_t *nr,
 			goto fail;
 		}
 		snprintf(e->name, sizeof(e->name), "%s", tok);
+		e->lineno = lineno;
 		while ((tok = strtok_r(NULL, " \t\r\n", &save)) && *tok != '#') {
 			if (!strchr(tok, '=') || e->nr_overrides == ARRAY_SIZE(e->overrides) ||
 			    strlen(tok) >= sizeof(e->overrides[0])) {
@@ -125,6 +126,65 @@ fail:
 	fclose(f);
 	free(list);
 	return false;
+}
+
+static bool is_blank(const char *s)
+{
+	return !s[strspn(s, " \t\r\n")];
+}
+
+/* "## name" with nothing but white space after it. */
+static bool is_heading_of(const char *line, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(line, "## ", 3) && !strncmp(line + 3, name, n) && is_blank(line + 3 + n);
+}
+
+char *bench_readme_section(const char *name)
+{
+	char path[PATH_MAX + 16], *line = NULL, *text = NULL, *tmp;
+	size_t cap = 0, len = 0, keep = 0, n;
+	bool in = false;
+	ssize_t got;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/README.md", bench_dir());
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	while ((got = getline(&line, &cap, f)) > 0) {
+		if (!in) {
+			in = is_heading_of(line, name);
+			continue;
+		}
+		if (!strncmp(line, "## ", 3) || !strncmp(line, "# ", 2))
+			break;
+		/* Blank lines before the text are dropped, after it cut at the end. */
+		if (!len && is_blank(line))
+			continue;
+		n = strlen(line);
+		tmp = realloc(text, len + n + 1);
+		if (!tmp) {
+			free(text);
+			text = NULL;
+			errno = ENOMEM;
+			goto out;
+		}
+		text = tmp;
+		memcpy(text + len, line, n + 1);
+		len += n;
+		if (!is_blank(line))
+			keep = len;
+	}
+	if (text)
+		text[keep] = '\0';
+	else
+		errno = ENOENT;
+out:
+	free(line);
+	fclose(f);
+	return text;
 }
 
 static int cmp_str(const void *a, const void *b)

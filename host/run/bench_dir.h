@@ -12,6 +12,7 @@ struct suite_entry {
 	char name[64];
 	char overrides[8][96];
 	unsigned int nr_overrides;
+	unsigned int lineno;		/* in the suite file */
 };
 
 /*
@@ -26,6 +27,13 @@ bool scenario_by_name(struct scenario *s, const char *name, char *err, size_t er
 /* Parse a suite file; *entries is malloc'ed.  Errors name file and line. */
 bool suite_load(const char *path, struct suite_entry **entries, size_t *nr,
 		char *err, size_t err_size);
+
+/*
+ * The text of bench/README.md's section "## <name>", without its heading
+ * and the blank lines around it; malloc'ed, or NULL when there is none
+ * (errno: ENOENT no such section or file, ENOMEM).
+ */
+char *bench_readme_section(const char *name);
 
 /* Call fn for each bench/<name>.conf in name order; returns how many. */
 int scenario_foreach(void (*fn)(const struct scenario *s, void *data), void *data);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "run/scenario.h"
+#include "guest/abi.h"
+#include "guest/td/td_abi.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -171,8 +173,9 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 		s->mem_bytes = n;
 		return true;
 	}
+	/* A generous bound here; the payload's own limit is in scenario_validate(). */
 	if (!strcmp(key, "vcpus")) {
-		if (!set_number(key, value, 1, 1024, &n, err, err_size))
+		if (!set_number(key, value, 1, 65536, &n, err, err_size))
 			return false;
 		s->vcpus = n;
 		return true;
@@ -265,6 +268,17 @@ bool scenario_validate(const struct scenario *s, char *err, size_t err_size)
 	uint64_t page = backing_page_size(s->backing);
 	uint64_t unit = page;
 
+	/*
+	 * The guest payload has room for so many vCPU blocks (guest/abi.h;
+	 * the TD payload, guest/td/td_abi.h, for fewer): more is bad input,
+	 * found before a results folder exists.
+	 */
+	if (s->vcpus > GUEST_MAX_VCPUS)
+		return fail_msg(err, err_size, "%s: %u vCPUs, the guest payload runs at most %u",
+				s->name, s->vcpus, GUEST_MAX_VCPUS);
+	if (s->vm_type == VMT_TDX && s->vcpus > TD_MAX_VCPUS)
+		return fail_msg(err, err_size, "%s: %u vCPUs, the TD payload runs at most %u",
+				s->name, s->vcpus, TD_MAX_VCPUS);
 	/* Splits and huge patterns work on whole 2M ranges. */
 	if ((s->kind == KIND_SPLIT || s->pattern == PATTERN_HUGE) && unit < SZ_2M)
 		unit = SZ_2M;

@@ -32,7 +32,7 @@ int main(void)
 	struct scenario s;
 	const char *e;
 
-	tap_plan(27);
+	tap_plan(32);
 	scenario_defaults(&s);
 	tap_ok(s.vcpus == 1 && s.write_pct == 100 && s.backing == BACKING_ANON,
 	       "defaults: 1 vCPU, writes, anon backing");
@@ -85,6 +85,21 @@ int main(void)
 	       "2 vCPUs cannot partition one page");
 	s.shared_range = true;
 	tap_ok(scenario_validate(&s, err, sizeof(err)), "...but can share it");
+
+	/* The payloads' vCPU limits, whatever set the count (conf, suite, --vcpus). */
+	scenario_defaults(&s);
+	snprintf(s.name, sizeof(s.name), "t");
+	tap_ok(set(&s, "vcpus", "512") && scenario_validate(&s, err, sizeof(err)),
+	       "512 vCPUs: the guest payload's maximum is valid");
+	tap_ok(set(&s, "vcpus", "513") && !scenario_validate(&s, err, sizeof(err)) &&
+	       strstr(err, "t: 513 vCPUs, the guest payload runs at most 512"),
+	       "513 vCPUs refused by validation, naming the scenario and the limit");
+	tap_ok(set(&s, "vcpus", "1024") && !scenario_validate(&s, err, sizeof(err)),
+	       "1024 vCPUs refused");
+	tap_ok(set(&s, "vm-type", "tdx") && set(&s, "vcpus", "256") &&
+	       scenario_validate(&s, err, sizeof(err)), "a TD with 256 vCPUs is valid");
+	tap_ok(set(&s, "vcpus", "257") && !scenario_validate(&s, err, sizeof(err)) &&
+	       strstr(err, "TD payload runs at most 256"), "a TD with 257 vCPUs refused");
 	tap_is_int(backing_page_size(BACKING_HUGETLB1G), 1 << 30, "hugetlb1g maps 1G pages");
 	return tap_done();
 }
