@@ -9,7 +9,7 @@
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 command -v jq >/dev/null || skip_all "jq not installed (make deps)"
 
-plan 42
+plan 44
 work=$(mktemp -d "$TOP/.engine.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -77,6 +77,10 @@ for k in old new; do
 		"range split:4,wp-faults:2048" "$k: split-lazy: 4 ranges split (the op), write-protection faults apart"
 	is "$(sj "$d/kinds" churn '[.reps[0].phases[] | .name] | map(select(. == "populate")) | length')" "3" \
 		"$k: churn re-populates host memory before each of cycles 2..4"
+	# Every folder this engine wrote, against the results format.
+	out=$(python3 "$TOP/tests/lib/validate-results" "$d"/*/*/ 2>&1)
+	ok $? "$k: every results folder of these runs validates against results/schema.json"
+	[ -z "$out" ] || diag "$(printf '%s\n' "$out" | tail -5)"
 	is "$(sj "$d/kinds" churn-concurrent '"\(.timed_phase) \(.reps[0].phases | map(select(.name == "zap") | .ops > 0) | .[0])"')" \
 		"fault true" "$k: churn-concurrent: faults timed while the zapper made calls"
 done
