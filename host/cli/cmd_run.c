@@ -691,6 +691,7 @@ static int run_all(struct run_cmd *rc, const struct sched_step *steps, size_t nr
 	if (rc->opts.progress)
 		fprintf(stderr, "\r%*s\r", 60, "");
 	for (i = 0; i < rc->nr; i++) {
+		bool said = rc->jobs[i].st == ENGINE_ERROR || rc->jobs[i].st == ENGINE_UNSUPPORTED;
 		enum engine_status st;
 
 		if (!rc->supported[i])
@@ -698,7 +699,9 @@ static int run_all(struct run_cmd *rc, const struct sched_step *steps, size_t nr
 		st = engine_finish(&rc->jobs[i], &rc->opts);
 		if (interrupted() && st == ENGINE_OK)
 			st = ENGINE_INTERRUPTED;
-		set_job_status(rc, i, st);
+		/* A repetition's failure was said when it happened: once is enough. */
+		if (!said)
+			set_job_status(rc, i, st);
 		if (st == ENGINE_ERROR)
 			exit_status = EXIT_FAIL;
 		if (write_scenario(rc, i))
@@ -836,15 +839,6 @@ int cmd_run(int argc, char **argv)
 	json_object_set_new(rc->meta, "placement", placement_json(&rc->opts.place));
 	json_object_set_new(rc->meta, "scenarios", names);
 	json_object_set(rc->meta, "env", rc->env);
-	if (write_meta(rc, "running")) {
-		r = EXIT_FAIL;
-		goto out_json;
-	}
-
-	if (!rc->quiet)
-		fprintf(stderr, "septbench: VM type %s (%s)\n", rc->opts.vm_type_name,
-			json_string_value(json_object_get(rc->meta, "vm_type_reason")));
-	placement_pin_self(rc->opts.place.driver_cpu);
 	steps = plan_run(rc, &nr_steps);
 	if (!steps) {
 		err_msg("run: out of memory");
@@ -855,6 +849,11 @@ int cmd_run(int argc, char **argv)
 		r = EXIT_FAIL;
 		goto out_json;
 	}
+
+	if (!rc->quiet)
+		fprintf(stderr, "septbench: VM type %s (%s)\n", rc->opts.vm_type_name,
+			json_string_value(json_object_get(rc->meta, "vm_type_reason")));
+	placement_pin_self(rc->opts.place.driver_cpu);
 	r = run_all(rc, steps, nr_steps);
 	run_summary_references(rc->meta, (const json_t *const *)rc->scn_json, rc->nr);
 	write_meta(rc, r == EXIT_OK ? "complete" : "incomplete");

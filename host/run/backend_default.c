@@ -19,15 +19,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-/* The vCPU threads wait at the guest barrier: count them from here. */
 static void on_release(struct vm *vm)
 {
-	pid_t tids[REP_MAX_VCPUS];
-	unsigned int i, n = vm->nr_vcpus < REP_MAX_VCPUS ? vm->nr_vcpus : REP_MAX_VCPUS;
-
-	for (i = 0; i < n; i++)
-		tids[i] = vm->vcpus[i].tid;
-	rep_instr_begin(vm->hook_ctx, tids, n);
+	dflt_count_vcpus(vm->hook_ctx, vm);
 }
 
 static void on_finish(struct vm *vm)
@@ -87,15 +81,7 @@ enum guest_op {
 static enum engine_status run_guest(struct rep *r, const char *name, enum pattern pattern,
 				    unsigned int write_pct, enum guest_op op)
 {
-	struct vm_phase ph = {
-		.pattern = rep_guest_pattern(pattern),
-		.stride = r->s->stride,
-		.write_pct = write_pct,
-		.shared = r->s->shared_range,
-		.seed = r->s->seed,
-		.cpus = r->o->place.pin ? r->o->place.vcpu_cpu : NULL,
-		.timeout_ms = r->o->timeout_ms,
-	};
+	struct vm_phase ph = dflt_guest_phase(r, pattern, write_pct);
 	struct vm_phase_result res;
 	int64_t d2m = 0;
 	uint64_t ops;

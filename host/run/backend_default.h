@@ -18,6 +18,11 @@ enum engine_status dflt_host_stop(struct rep *r, uint64_t t0, uint64_t *ns,
 json_t *dflt_host_record(struct rep *r, const char *name, uint64_t ns, uint64_t ops,
 			 struct vm_phase_result *res);
 
+/* A guest phase of @r's scenario walking with @pattern and @write_pct. */
+struct vm_phase dflt_guest_phase(const struct rep *r, enum pattern pattern, unsigned int write_pct);
+/* The vCPUs wait at the guest barrier: count their threads from here on. */
+void dflt_count_vcpus(struct rep *r, const struct vm *vm);
+
 enum engine_status dflt_zap(struct rep *r, enum zap_cause cause);
 enum engine_status dflt_teardown(struct rep *r, const char *name, bool control);
 enum engine_status dflt_fault_while_zapping(struct rep *r);

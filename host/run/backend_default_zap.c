@@ -170,15 +170,12 @@ static uint64_t mappings_now(struct rep *r)
 	struct vm_phase_result res = { 0 };
 	int64_t m = -1;
 
-	if (r->stats_vm && !vm_stats_snapshot(r->stats_vm, r->snap_before) &&
-	    !vm_stats_fill(r->stats_vm, r->snap_before, r->snap_before, &res)) {
-		unsigned int i;
-
-		for (i = 0; i < res.nr_stats; i++)
-			if (!res.stats[i].vcpu && (!strcmp(res.stats[i].name, "pages_4k") ||
-						   !strcmp(res.stats[i].name, "pages_2m") ||
-						   !strcmp(res.stats[i].name, "pages_1g")))
-				m = (m < 0 ? 0 : m) + (int64_t)res.stats[i].after;
+	/* The change from all zeroes is the value itself. */
+	if (r->stats_vm) {
+		memset(r->snap_before, 0, vm_stats_nr_vals(r->stats_vm) * sizeof(uint64_t));
+		if (!vm_stats_snapshot(r->stats_vm, r->snap_after) &&
+		    !vm_stats_fill(r->stats_vm, r->snap_before, r->snap_after, &res))
+			m = rep_mappings(&res, 1, NULL);
 	}
 	vm_phase_result_free(&res);
 	if (m <= 0) {
@@ -260,12 +257,8 @@ static void zapper_on_release(struct vm *vm)
 {
 	struct rep *r = vm->hook_ctx;
 	struct zapper *z = r->hook_data;
-	pid_t tids[REP_MAX_VCPUS];
-	unsigned int i, n = vm->nr_vcpus < REP_MAX_VCPUS ? vm->nr_vcpus : REP_MAX_VCPUS;
 
-	for (i = 0; i < n; i++)
-		tids[i] = vm->vcpus[i].tid;
-	rep_instr_begin(r, tids, n);
+	dflt_count_vcpus(r, vm);
 	z->err = pthread_create(&z->thread, NULL, zapper_main, z) ? EAGAIN : 0;
 	z->running = !z->err;
 }
@@ -278,15 +271,7 @@ static void zapper_on_release(struct vm *vm)
  */
 enum engine_status dflt_fault_while_zapping(struct rep *r)
 {
-	struct vm_phase ph = {
-		.pattern = rep_guest_pattern(r->s->pattern),
-		.stride = r->s->stride,
-		.write_pct = r->s->write_pct,
-		.shared = r->s->shared_range,
-		.seed = r->s->seed,
-		.cpus = r->o->place.pin ? r->o->place.vcpu_cpu : NULL,
-		.timeout_ms = r->o->timeout_ms,
-	};
+	struct vm_phase ph = dflt_guest_phase(r, r->s->pattern, r->s->write_pct);
 	struct zapper z = { .m = &r->vm->mem };
 	void (*saved)(struct vm *vm) = r->vm->on_release;
 	struct vm_phase_result res;

@@ -12,7 +12,7 @@
 #include "env/env.h"
 #include "lib/interrupt.h"
 #include "run/knob.h"
-#include "stats/stats.h"
+#include "run/run_summary.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -184,41 +184,12 @@ static enum engine_status run_rep(struct rep *r, json_t **recp)
 	return st;
 }
 
-static double timed_ns_per_op(const json_t *phases, const char *timed)
+/* A repetition record's phases, a new reference (an empty array for none). */
+static json_t *rec_phases(json_t *rec)
 {
-	const json_t *ph;
-	size_t i;
+	json_t *ph = json_object_get(rec, "phases");
 
-	json_array_foreach(phases, i, ph) {
-		json_int_t ops = json_integer_value(json_object_get(ph, "ops"));
-
-		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", timed) && ops > 0)
-			return (double)json_integer_value(json_object_get(ph, "ns")) / ops;
-	}
-	return 0;
-}
-
-/* The median ns/op of the timed phase over the throughput repetitions. */
-static double median_ns_per_op(const json_t *reps, const char *timed)
-{
-	struct stats_desc d;
-	size_t n = 0, i;
-	const json_t *rep;
-	double *v, med = 0;
-
-	v = calloc(json_array_size(reps) + 1, sizeof(*v));
-	if (!v)
-		return 0;
-	json_array_foreach(reps, i, rep) {
-		double x = timed_ns_per_op(json_object_get(rep, "phases"), timed);
-
-		if (x > 0)
-			v[n++] = x;
-	}
-	if (n && !stats_describe(v, n, true, &d))
-		med = d.median;
-	free(v);
-	return med;
+	return ph ? json_incref(ph) : json_array();
 }
 
 /*
@@ -256,9 +227,9 @@ static enum engine_status attribution_pass(const struct scenario *s, const struc
 				st == ENGINE_INTERRUPTED ? "incomplete" : "error"));
 	if (st != ENGINE_OK && why[0])
 		json_object_set_new(aj, "reason", json_string(why));
-	json_object_set(aj, "phases", json_object_get(rec, "phases") ?: json_array());
-	base = median_ns_per_op(json_object_get(out, "reps"), timed);
-	got = timed_ns_per_op(json_object_get(rec, "phases"), timed);
+	json_object_set_new(aj, "phases", rec_phases(rec));
+	base = median_ns_per_op(out);
+	got = rec ? timed_ns_per_op(out, rec) : 0;
 	json_decref(rec);
 	if (st == ENGINE_OK && base > 0 && got > 0)
 		json_object_set_new(aj, "overhead", json_pack("{s:s, s:f, s:f, s:f}", "phase", timed,
@@ -284,9 +255,8 @@ static enum engine_status tracepoint_pass(const struct scenario *s, const struct
 		fprintf(stderr, "\r  %s: tracepoint pass ", s->name);
 	tp_opts.events = o->tp_events;
 	st = run_rep(&r, &rec);
-	tj = json_pack("{s:s, s:O}", "status", st == ENGINE_OK ? "complete" :
-		       st == ENGINE_INTERRUPTED ? "incomplete" : "error",
-		       "phases", json_object_get(rec, "phases") ?: json_array());
+	tj = json_pack("{s:s, s:o}", "status", st == ENGINE_OK ? "complete" :
+		       st == ENGINE_INTERRUPTED ? "incomplete" : "error", "phases", rec_phases(rec));
 	json_decref(rec);
 	if (st != ENGINE_OK && why[0])
 		json_object_set_new(tj, "reason", json_string(why));

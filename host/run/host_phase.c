@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host-driven phases of the default backend: KVM stats snapshots and
- * counters around a host call (pre-fault, split, zap).
+ * What the default backend's phases share: KVM stats snapshots and
+ * counters around a host call (pre-fault, split, zap), and how a guest
+ * phase is set up and counted.
  */
 #include "run/backend_default.h"
 
@@ -44,4 +45,27 @@ json_t *dflt_host_record(struct rep *r, const char *name, uint64_t ns, uint64_t 
 	rep_instr_record(r, j);
 	vm_phase_result_free(res);
 	return j;
+}
+
+struct vm_phase dflt_guest_phase(const struct rep *r, enum pattern pattern, unsigned int write_pct)
+{
+	return (struct vm_phase){
+		.pattern = rep_guest_pattern(pattern),
+		.stride = r->s->stride,
+		.write_pct = write_pct,
+		.shared = r->s->shared_range,
+		.seed = r->s->seed,
+		.cpus = r->o->place.pin ? r->o->place.vcpu_cpu : NULL,
+		.timeout_ms = r->o->timeout_ms,
+	};
+}
+
+void dflt_count_vcpus(struct rep *r, const struct vm *vm)
+{
+	pid_t tids[REP_MAX_VCPUS];
+	unsigned int i, n = vm->nr_vcpus < REP_MAX_VCPUS ? vm->nr_vcpus : REP_MAX_VCPUS;
+
+	for (i = 0; i < n; i++)
+		tids[i] = vm->vcpus[i].tid;
+	rep_instr_begin(r, tids, n);
 }

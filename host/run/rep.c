@@ -75,8 +75,8 @@ static json_t *stats_json(const struct vm_phase_result *res)
 
 /*
  * Instrumentation around a phase: hook histograms are snapshot first and
- * counters enabled last, so neither's set-up is counted or timed.  @vm
- * given: its vCPU threads are counted too (they wait at the barrier).
+ * counters enabled last, so neither's set-up is counted or timed.  With
+ * @vcpu_tids, those threads are counted too (they wait at the barrier).
  */
 void rep_instr_begin(struct rep *r, const pid_t *vcpu_tids, unsigned int nr_vcpus)
 {

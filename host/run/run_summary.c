@@ -200,25 +200,38 @@ int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n,
 	return err;
 }
 
-/* The timed phase's ns/op of every repetition of @s; the count, or 0. */
-static size_t timed_ns_per_op(const json_t *s, double **out)
+double timed_ns_per_op(const json_t *scenario, const json_t *rep)
 {
-	const json_t *reps = json_object_get(s, "reps"), *rep, *ph;
+	const json_t *ph = timed_phase_of(scenario, rep);
+	json_int_t ops = json_integer_value(json_object_get(ph, "ops"));
+
+	return ops > 0 ? (double)json_integer_value(json_object_get(ph, "ns")) / ops : 0;
+}
+
+/* The timed phase's ns/op of every repetition of @s; the count, or 0. */
+static size_t all_ns_per_op(const json_t *s, double **out)
+{
+	const json_t *reps = json_object_get(s, "reps"), *rep;
 	double *v = calloc(json_array_size(reps) + 1, sizeof(double));
 	size_t i, n = 0;
 
 	*out = v;
 	if (!v)
 		return 0;
-	json_array_foreach(reps, i, rep) {
-		json_int_t ops;
-
-		ph = timed_phase_of(s, rep);
-		ops = json_integer_value(json_object_get(ph, "ops"));
-		if (ops > 0)
-			v[n++] = (double)json_integer_value(json_object_get(ph, "ns")) / ops;
-	}
+	json_array_foreach(reps, i, rep)
+		if ((v[n] = timed_ns_per_op(s, rep)) > 0)
+			n++;
 	return n;
+}
+
+double median_ns_per_op(const json_t *scenario)
+{
+	double *v, med;
+	size_t n = all_ns_per_op(scenario, &v);
+
+	med = n ? median_of(v, n) : 0;
+	free(v);
+	return med;
 }
 
 static const json_t *find_scenario(const json_t *const *scenarios, size_t n, const char *name)
@@ -247,8 +260,8 @@ void run_summary_references(json_t *meta, const json_t *const *scenarios, size_t
 
 		if (!rs)
 			continue;
-		na = timed_ns_per_op(rs, &a);
-		nb = timed_ns_per_op(scenarios[i], &b);
+		na = all_ns_per_op(rs, &a);
+		nb = all_ns_per_op(scenarios[i], &b);
 		m.a = (struct stats_boot_sample){ .n = na, .x = a };
 		m.b = (struct stats_boot_sample){ .n = nb, .x = b };
 		m.a.order = calloc(na + 1, sizeof(size_t));

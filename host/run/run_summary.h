@@ -19,6 +19,10 @@ int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n,
  */
 const json_t *timed_phase_of(const json_t *scenario, const json_t *rep);
 
+/* ns/op of @rep's timed phase (0 when it has none or no ops), and the median over "reps". */
+double timed_ns_per_op(const json_t *scenario, const json_t *rep);
+double median_ns_per_op(const json_t *scenario);
+
 /*
  * Scenarios whose params name a "reference" (prefault-4k: prefault-bare)
  * that ran in the same run: the ratio of the timed phase's median ns/op
