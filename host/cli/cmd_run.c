@@ -437,6 +437,13 @@ static int resolve_vm_type(struct run_cmd *rc)
 	size_t i;
 
 	if (!check_ok(json_object_get(kvm, "usable"))) {
+		/* Asked for a TD: the readiness steps say what to do first. */
+		reason = json_string_value(json_object_get(json_object_get(
+			json_object_get(rc->env, "tdx"), "first_missing"), "reason"));
+		if (want == VMT_TDX && !tdx_simulation() && reason) {
+			err_msg("run: VM type tdx is not available: %s", reason);
+			return EXIT_UNSUPPORTED;
+		}
 		err_msg("run: KVM is not usable here: %s (see septbench env)",
 			json_string_value(json_object_get(json_object_get(kvm, "usable"), "reason")));
 		return EXIT_UNSUPPORTED;
