@@ -11,7 +11,7 @@ CC ?= cc
 PREFIX ?= /usr/local
 BUILD := build
 .DEFAULT_GOAL := all
-PKGS := jansson hwloc numa
+PKGS := jansson hwloc numa zlib libcrypto
 # libpfm4 (event names for --events) ships no pkg-config file.
 PFM_LIBS := -lpfm
 
@@ -44,7 +44,7 @@ endif
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma -lz -lcrypto)
 ALL_CFLAGS = $(BASE_CFLAGS) -Ihost -I. $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS) $(PFM_LIBS) -lpthread -lm
 

@@ -14,7 +14,8 @@ static void env_usage(FILE *out)
 	fprintf(out,
 		"usage: septbench env [--json]\n"
 		"  Report what this host can run: KVM, VM types, TDX readiness, the S-EPT\n"
-		"  hook variant of the running kvm.ko, perf events, tracefs and memory settings.\n"
+		"  hook variant of the running kvm.ko, the kernel build (release, build ids,\n"
+		"  config hash), perf events, tracefs and memory settings.\n"
 		"  --json   machine-readable output (schema septbench-env/1)\n");
 }
 

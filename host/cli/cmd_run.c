@@ -539,10 +539,24 @@ static void note_paging(struct run_cmd *rc)
 		why);
 }
 
+/* What the kernel identity probe skipped (a bad kbuild record) is said, not only recorded. */
+static void note_env_warnings(const struct run_cmd *rc)
+{
+	const json_t *list = json_object_get(json_object_get(rc->env, "kernel"), "warnings");
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(list, i, w)
+		fprintf(stderr, "septbench: WARNING: %s\n", json_string_value(w));
+}
+
 static int make_run_dir(struct run_cmd *rc)
 {
 	const char *release = json_string_value(json_object_get(json_object_get(rc->env, "host"),
 								 "kernel_release"));
+	/* Two builds of one release: the build id keeps their runs apart. */
+	const char *build_id = json_string_value(json_object_get(json_object_get(rc->env, "kernel"),
+								  "build_id"));
 	char id[256];
 	int i;
 
@@ -550,7 +564,7 @@ static int make_run_dir(struct run_cmd *rc)
 		err_msg("run: cannot create %s: %s", rc->out, strerror(errno));
 		return EXIT_FAIL;
 	}
-	if (!run_id_make(id, sizeof(id), release ? release : "unknown", rc->label)) {
+	if (!run_id_make(id, sizeof(id), release ? release : "unknown", build_id, rc->label)) {
 		err_msg("run: cannot make a run id");
 		return EXIT_FAIL;
 	}
@@ -813,6 +827,7 @@ int cmd_run(int argc, char **argv)
 	}
 
 	note_paging(rc);
+	note_env_warnings(rc);
 	interrupt_install();
 	r = make_run_dir(rc);
 	if (r)

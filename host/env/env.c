@@ -3,14 +3,16 @@
 
 json_t *env_collect(void)
 {
-	json_t *env = json_object(), *kvm;
+	json_t *env = json_object(), *kvm, *hooks;
 	char tracefs[256];
 
 	json_object_set_new(env, "schema", json_string("septbench-env/1"));
 	json_object_set_new(env, "host", probe_host());
 	kvm = probe_kvm();
 	json_object_set_new(env, "kvm", kvm);
-	json_object_set_new(env, "hooks", probe_hooks());
+	hooks = probe_hooks();
+	json_object_set_new(env, "hooks", hooks);
+	json_object_set_new(env, "kernel", probe_kernel(hooks));
 	json_object_set_new(env, "tdx", probe_tdx(kvm));
 	json_object_set_new(env, "tracing", probe_tracing(tracefs, sizeof(tracefs)));
 	json_object_set_new(env, "perf", probe_perf(tracefs));

@@ -44,6 +44,8 @@ bool check_ok(const json_t *check);
 json_t *probe_host(void);
 json_t *probe_kvm(void);
 json_t *probe_hooks(void);
+/* The kernel build's identity; @hooks is probe_hooks()' section. */
+json_t *probe_kernel(const json_t *hooks);
 json_t *probe_tdx(const json_t *kvm);
 json_t *probe_perf(const char *tracefs);
 json_t *probe_tracing(char *mount, size_t size);

@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 bool label_valid(const char *label)
 {
 	const char *p;
@@ -32,7 +31,20 @@ void utc_now(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-bool run_id_make(char *buf, size_t size, const char *release, const char *label)
+static bool build_id_valid(const char *id)
+{
+	const char *p;
+
+	if (!*id)
+		return false;
+	for (p = id; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+bool run_id_make(char *buf, size_t size, const char *release, const char *build_id,
+		 const char *label)
 {
 	time_t now = time(NULL);
 	char stamp[32];
@@ -41,8 +53,12 @@ bool run_id_make(char *buf, size_t size, const char *release, const char *label)
 
 	if (label && !label_valid(label))
 		return false;
+	if (build_id && !build_id_valid(build_id))
+		return false;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	n = snprintf(buf, size, "%s-%s%s%s", release, stamp, label ? "-" : "", label ? label : "");
+	n = snprintf(buf, size, "%s-%.*s%s%s%s%s", release,
+		     build_id ? RUN_ID_BUILD_ID_LEN : 0, build_id ? build_id : "",
+		     build_id ? "-" : "", stamp, label ? "-" : "", label ? label : "");
 	return n > 0 && (size_t)n < size;
 }

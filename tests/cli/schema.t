@@ -16,7 +16,7 @@ python3 -c 'import jsonschema' 2>/dev/null ||
 python3 -c 'import jsonschema; jsonschema.Draft202012Validator' 2>/dev/null ||
 	skip_all "python3-jsonschema too old: no draft 2020-12 validator"
 
-plan 19
+plan 23
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -98,6 +98,10 @@ order-mode	meta.json	j["order"]["mode"] = "random"	\$.order.mode: 'random' is no
 churn-timed	churn.json	j["timed_phase"] = "fault"	\$.timed_phase: 'churn' was expected	churn's timed phase must be churn
 warn-type	prefault-4k.json	j["reps"][1]["warnings"] = [42]	\$.reps\[1\].warnings\[0\]: 42 is not of type 'string'	a repetition warning that is no string fails
 run-id	meta.json	j["run_id"] = "other"	\$.run_id: 'other'	a run_id that is not the folder's name fails (the folder checked)
+kernel-bid	meta.json	j["env"]["kernel"]["build_id"] = "XYZ"	\$.env.kernel.build_id: 'XYZ' 	a kernel build id that is not hex fails
+kernel-why	meta.json	j["env"]["kernel"]["config"] = None; j["env"]["kernel"].pop("config_reason", None)	\$.env.kernel: 'config_reason' is a required property	a null config without its reason fails
+module-type	meta.json	j["env"]["kernel"]["modules"]["kvm"]["builtin"] = "no"	\$.env.kernel.modules.kvm.builtin: 'no' is not of type 'boolean'	a module's builtin that is no boolean fails
+run-id-bid	meta.json	j["env"]["kernel"]["build_id"] = "0" * 40	\$.run_id: .* does not begin with	a run_id without the first 8 hex of the build id fails
 EOF
 
 # ...while what the engine may add in the same places passes.
