@@ -91,8 +91,8 @@ bench:
 	scripts/bench $(BENCH_ARGS)
 
 compare: $(BUILD)/septbench
-	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/<run> NEW=results/<run> [COMPARE_ARGS=...]" >&2; exit 2; }
-	$(BUILD)/septbench compare $(BASE) $(NEW) $(COMPARE_ARGS)
+	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=\"results/<run> ...\" NEW=\"results/<run> ...\" [COMPARE_ARGS=...]" >&2; exit 2; }
+	$(BUILD)/septbench compare --base $(BASE) --new $(NEW) $(COMPARE_ARGS)
 
 unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * septbench compare BASE NEW [NEW2 ...]: statistics, verdicts, report and
- * plots.  Exit 0 without a significant regression, 1 with one (for `git
- * bisect run`), 2 on bad input, before anything is written.
+ * septbench compare BASE NEW [NEW2 ...], --base RUN... --new RUN..., or
+ * ABDIR: statistics, verdicts, report and plots.  Exit 0 without a
+ * significant regression, 1 with one (for `git bisect run`), 2 on bad
+ * input, before anything is written.
  */
 #include "compare/compare.h"
 #include "cli/commands.h"
@@ -19,7 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_RUNS 26
+/* Sides are named by letter, A to Z. */
+#define MAX_SIDES 26
 
 enum format { FMT_TEXT, FMT_MD, FMT_JSON };
 
@@ -27,10 +29,17 @@ static void compare_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: septbench compare BASE NEW [NEW2 ...] [options]\n"
+		"       septbench compare --base RUN [RUN...] --new RUN [RUN...] [options]\n"
+		"       septbench compare ABDIR [options]\n"
 		"  Compare results folders (runs on different kernel builds): statistics per\n"
 		"  scenario, phase and metric, a verdict per scenario, report.{txt,md,json}\n"
-		"  and gnuplot plots in the output folder.\n"
-		"  --out DIR            output folder (default: compare-<base>-vs-<new> beside BASE)\n"
+		"  and gnuplot plots in the output folder.  Each run is one boot: with several\n"
+		"  runs a side (--base/--new, each list up to the next option), repetitions are\n"
+		"  nested in boots (hierarchical bootstrap; Welch's t on per-boot means when\n"
+		"  both sides have 2 or more runs).  ABDIR: a folder of scripts/ab, its\n"
+		"  plan.json's done runs of A against those of B.\n"
+		"  --out DIR            output folder (default: compare-<base>-vs-<new> beside BASE,\n"
+		"                       ABDIR/compare for an A/B folder)\n"
 		"  --threshold PCT      smallest change that counts (default 2)\n"
 		"  --metric M[,M...]    verdict metric(s) of the timed phase: ns_per_op (default),\n"
 		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op),\n"
@@ -39,7 +48,8 @@ static void compare_usage(FILE *out)
 		"  --format F           stdout: text (default), md or json\n"
 		"  --resamples N        bootstrap resamples (default 10000)\n"
 		"  --seed N             bootstrap seed (default 1): same seed, same report\n"
-		"  --allow-incomplete   compare the complete scenarios of interrupted runs\n"
+		"  --allow-incomplete   compare the complete scenarios of interrupted runs (and an\n"
+		"                       A/B folder's incomplete steps)\n"
 		"  --no-plots           skip the plots\n"
 		"  --force              replace an earlier compare output at the output folder\n"
 		"                       (nothing else is ever replaced)\n"
@@ -90,7 +100,7 @@ static const char *unknown_metric(const struct cmp_report *r)
 	for (k = 0; k < r->opts.nr_metrics; k++) {
 		bool found = false;
 
-		for (i = 0; i < (r->nr_runs - 1) * r->nr_names && !found; i++) {
+		for (i = 0; i < (r->nr_sides - 1) * r->nr_names && !found; i++) {
 			const struct cmp_pair *pr = &r->pairs[i];
 
 			compared |= pr->state == CMP_COMPARED;
@@ -119,10 +129,10 @@ static bool default_out(char *buf, size_t size, const struct cmp_report *r)
 	char base[PATH_MAX];
 	size_t len, i;
 
-	snprintf(base, sizeof(base), "%s", r->runs[0].dir);
-	len = snprintf(buf, size, "%s/compare-%s", dirname(base), r->runs[0].run_id);
-	for (i = 1; i < r->nr_runs && len < size; i++)
-		len += snprintf(buf + len, size - len, "-vs-%s", r->runs[i].run_id);
+	snprintf(base, sizeof(base), "%s", r->sides[0].dir);
+	len = snprintf(buf, size, "%s/compare-%s", dirname(base), r->sides[0].id);
+	for (i = 1; i < r->nr_sides && len < size; i++)
+		len += snprintf(buf + len, size - len, "-vs-%s", r->sides[i].id);
 	return len < size && strlen(strrchr(buf, '/') + 1) < NAME_MAX - 16;
 }
 
@@ -172,6 +182,7 @@ static bool is_compare_output(const char *dir)
 static bool out_ok(const char *out, bool force, bool *replace, char *err, size_t size)
 {
 	char parent[PATH_MAX];
+	const char *pdir;
 	struct stat st;
 
 	*replace = false;
@@ -181,9 +192,11 @@ static bool out_ok(const char *out, bool force, bool *replace, char *err, size_t
 		if (errno != ENOENT)
 			return fail_msg(err, size, "%s: %s", out, strerror(errno));
 		snprintf(parent, sizeof(parent), "%s", out);
-		if (stat(dirname(parent), &st) || !S_ISDIR(st.st_mode))
+		/* dirname() may return "." without touching parent: use what it returns. */
+		pdir = dirname(parent);
+		if (stat(pdir, &st) || !S_ISDIR(st.st_mode))
 			return fail_msg(err, size, "%s: the folder it would be in does not exist", out);
-		if (access(parent, W_OK | X_OK))
+		if (access(pdir, W_OK | X_OK))
 			return fail_msg(err, size, "%s: cannot create it: %s", out, strerror(errno));
 		return true;
 	}
@@ -271,6 +284,165 @@ static int write_out(const char *out, bool force, struct cmp_report *r, json_t *
 	return err;
 }
 
+/* Length of @path without its trailing slashes (but "/" stays). */
+static size_t strip_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* The runs of one side, as named on the command line or in a plan. */
+struct side_arg {
+	bool given;
+	size_t n;
+	const char **dirs;
+};
+
+/*
+ * Take --base and --new with their lists out of argv (getopt_long knows
+ * no options with several values): each takes the arguments up to the
+ * next one starting with '-'.  The rest goes to rest[].  False with a
+ * line said.
+ */
+static bool take_lists(int argc, char **argv, char **rest, int *nr_rest, struct side_arg *lists)
+{
+	static const char *const names[2] = { "--base", "--new" };
+	const char *arg, *eq;
+	int i, which;
+	size_t len;
+
+	*nr_rest = 0;
+	for (i = 0; i < argc; i++) {
+		arg = argv[i];
+		if (i && !strcmp(arg, "--")) {
+			while (i < argc)
+				rest[(*nr_rest)++] = argv[i++];
+			break;
+		}
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (which = 0; i && which < 2; which++)
+			if (len == strlen(names[which]) && !strncmp(arg, names[which], len))
+				break;
+		if (!i || which == 2) {
+			rest[(*nr_rest)++] = argv[i];
+			continue;
+		}
+		if (lists[which].given) {
+			err_msg("compare: %s given twice", names[which]);
+			return false;
+		}
+		lists[which].given = true;
+		lists[which].dirs = calloc(argc, sizeof(*lists[which].dirs));
+		if (!lists[which].dirs) {
+			err_msg("compare: out of memory");
+			return false;
+		}
+		if (eq)
+			lists[which].dirs[lists[which].n++] = eq + 1;
+		while (i + 1 < argc && argv[i + 1][0] != '-')
+			lists[which].dirs[lists[which].n++] = argv[++i];
+		if (!lists[which].n || (eq && !eq[1])) {
+			err_msg("compare: %s names no results folder (%s RUN [RUN...])", names[which],
+				names[which]);
+			return false;
+		}
+	}
+	rest[*nr_rest] = NULL;
+	return true;
+}
+
+/* The sides' runs from the command line, into lists[]; how many sides, 0 on bad input. */
+static size_t side_args(struct side_arg *lists, char **pos, int nr_pos, bool allow_incomplete,
+			struct cmp_ab_plan *plan, bool *ab)
+{
+	char err[PATH_MAX + 512];
+	int i;
+
+	*ab = false;
+	if (lists[0].given || lists[1].given) {
+		if (!lists[0].given || !lists[1].given) {
+			err_msg("compare: %s without %s: name the runs of both sides (--base RUN... --new RUN...)",
+				lists[0].given ? "--base" : "--new", lists[0].given ? "--new" : "--base");
+			return 0;
+		}
+		if (nr_pos) {
+			err_msg("compare: '%s': with --base and --new, every results folder goes in their lists",
+				pos[0]);
+			return 0;
+		}
+		return 2;
+	}
+	if (nr_pos == 1 && cmp_ab_is_plan_dir(pos[0])) {
+		if (!cmp_ab_load(plan, pos[0], allow_incomplete, err, sizeof(err))) {
+			err_msg("compare: %s", err);
+			return 0;
+		}
+		for (i = 0; i < 2; i++) {
+			lists[i].n = plan->nr_runs[i];
+			lists[i].dirs = (const char **)plan->runs[i];
+		}
+		*ab = true;
+		return 2;
+	}
+	if (nr_pos < 2) {
+		err_msg("compare: needs a BASE and at least one NEW results folder (or --base/--new lists, or an A/B folder with plan.json)");
+		return 0;
+	}
+	if (nr_pos > MAX_SIDES) {
+		err_msg("compare: at most %d results folders", MAX_SIDES);
+		return 0;
+	}
+	for (i = 0; i < nr_pos; i++) {
+		lists[i].n = 1;
+		lists[i].dirs = (const char **)&pos[i];
+	}
+	return nr_pos;
+}
+
+/* Every run of every side, loaded and merged. */
+static bool load_sides(struct cmp_report *r, struct side_arg *lists, size_t nr,
+		       const struct cmp_ab_plan *plan, bool allow_incomplete)
+{
+	char err[PATH_MAX + 512];
+	struct cmp_side *side;
+	size_t i, b;
+	int e;
+
+	r->sides = calloc(nr, sizeof(*r->sides));
+	if (!r->sides) {
+		err_msg("compare: out of memory");
+		return false;
+	}
+	for (i = 0; i < nr; i++) {
+		side = &r->sides[r->nr_sides++];
+		side->runs = calloc(lists[i].n, sizeof(*side->runs));
+		if (!side->runs) {
+			err_msg("compare: out of memory");
+			return false;
+		}
+		if (plan)
+			snprintf(side->spec, sizeof(side->spec), "%s", plan->spec[i]);
+		for (b = 0; b < lists[i].n; b++) {
+			side->nr_runs++;
+			if (!cmp_run_load(&side->runs[b], lists[i].dirs[b], allow_incomplete, err,
+					  sizeof(err))) {
+				err_msg("compare: %s", err);
+				return false;
+			}
+		}
+		e = cmp_side_build(side, cmp_run_letter(i));
+		if (e) {
+			err_msg("compare: %s", strerror(-e));
+			return false;
+		}
+	}
+	return true;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -286,23 +458,30 @@ int cmd_compare(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cmp_run runs[MAX_RUNS];
 	struct cmp_report r = {
 		.opts = { .threshold = 0.02, .alpha = 0.05, .resamples = 10000, .seed = 1 },
-		.runs = runs,
 	};
-	bool allow_incomplete = false, plots = true, force = false, replace;
+	bool allow_incomplete = false, plots = true, force = false, replace, ab = false;
+	struct side_arg lists[MAX_SIDES] = { 0 };
+	struct cmp_ab_plan plan = { 0 };
 	enum format fmt = FMT_TEXT;
 	const char *out_arg = NULL, *bad;
-	char out[PATH_MAX], err[PATH_MAX + 512];
+	char out[PATH_MAX], err[PATH_MAX + 512], **args;
 	uint64_t v;
 	json_t *doc;
-	int c, ret = EXIT_USAGE, e;
-	size_t i;
+	int c, ret = EXIT_USAGE, e, nargs;
+	size_t i, nr_sides;
 
+	args = calloc(argc + 1, sizeof(*args));
+	if (!args) {
+		err_msg("compare: out of memory");
+		return EXIT_USAGE;
+	}
+	if (!take_lists(argc, argv, args, &nargs, lists))
+		goto out;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:t:m:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(nargs, args, "o:t:m:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out_arg = optarg;
@@ -310,14 +489,14 @@ int cmd_compare(int argc, char **argv)
 		case 't':
 			if (!parse_threshold(optarg, &r.opts.threshold)) {
 				err_msg("compare: bad --threshold '%s' (a percentage, 0 to 100)", optarg);
-				return EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'm':
 			if (!add_metrics(&r.opts, optarg)) {
 				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>, derived.<key>)",
 					optarg);
-				return EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'f':
@@ -329,20 +508,20 @@ int cmd_compare(int argc, char **argv)
 				fmt = FMT_JSON;
 			else {
 				err_msg("compare: bad --format '%s' (text, md or json)", optarg);
-				return EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'R':
 			if (!parse_uint(optarg, 10000000, &v) || v < 100) {
 				err_msg("compare: bad --resamples '%s' (100 to 10000000)", optarg);
-				return EXIT_USAGE;
+				goto out;
 			}
 			r.opts.resamples = v;
 			break;
 		case 'S':
 			if (!parse_uint(optarg, UINT64_MAX, &v)) {
 				err_msg("compare: bad --seed '%s'", optarg);
-				return EXIT_USAGE;
+				goto out;
 			}
 			r.opts.seed = v;
 			break;
@@ -357,34 +536,26 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'h':
 			compare_usage(stdout);
-			return EXIT_OK;
+			ret = EXIT_OK;
+			goto out;
 		default:
 			err_msg("compare: unknown option '%s' (see septbench compare --help)",
-				argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind < 2) {
-		err_msg("compare: needs a BASE and at least one NEW results folder");
-		return EXIT_USAGE;
-	}
-	if (argc - optind > MAX_RUNS) {
-		err_msg("compare: at most %d results folders", MAX_RUNS);
-		return EXIT_USAGE;
-	}
-	if (!r.opts.nr_metrics)
-		r.opts.metrics[r.opts.nr_metrics++] = "ns_per_op";
-
-	for (i = 0; optind + (int)i < argc; i++) {
-		r.nr_runs++;
-		if (!cmp_run_load(&runs[i], argv[optind + i], allow_incomplete, err, sizeof(err))) {
-			err_msg("compare: %s", err);
+				args[optind - 1]);
 			goto out;
 		}
 	}
+	nr_sides = side_args(lists, args + optind, nargs - optind, allow_incomplete, &plan, &ab);
+	if (!nr_sides)
+		goto out;
+	if (!r.opts.nr_metrics)
+		r.opts.metrics[r.opts.nr_metrics++] = "ns_per_op";
+	if (!load_sides(&r, lists, nr_sides, ab ? &plan : NULL, allow_incomplete))
+		goto out;
 	/* Before any statistics: where the report goes, and that it may. */
 	if (out_arg) {
 		snprintf(out, sizeof(out), "%s", out_arg);
+	} else if (ab) {
+		snprintf(out, sizeof(out), "%.*s/compare", (int)strip_len(args[optind]), args[optind]);
 	} else if (!default_out(out, sizeof(out), &r)) {
 		err_msg("compare: run ids too long for an output folder name; use --out");
 		goto out;
@@ -442,5 +613,12 @@ int cmd_compare(int argc, char **argv)
 		ret = EXIT_USAGE;
 out:
 	cmp_report_free(&r);
+	free(r.sides);
+	/* Positional and A/B lists point into args and the plan. */
+	for (i = 0; i < 2; i++)
+		if (lists[i].given)
+			free(lists[i].dirs);
+	cmp_ab_free(&plan);
+	free(args);
 	return ret;
 }

@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Pairing scenarios of the base with each new run, and their statistics. */
+/*
+ * Pairing scenarios of the base side with each new side, and their
+ * statistics.  A side's repetitions are nested in boots (one run, one
+ * boot): the CI comes from the hierarchical bootstrap, and with two or
+ * more boots on both sides the test is Welch's t on the per-boot means,
+ * the boot being the experimental unit (repetitions of one boot share its
+ * memory layout, so they are not independent draws).
+ */
 #include "compare/compare.h"
 #include "lib/util.h"
 
@@ -81,37 +88,95 @@ static int collect_names(struct cmp_report *r)
 {
 	size_t total = 0, i, j;
 
-	for (i = 0; i < r->nr_runs; i++)
-		total += r->runs[i].nr_scen;
+	for (i = 0; i < r->nr_sides; i++)
+		total += r->sides[i].nr_scen;
 	r->names = calloc(total + 1, sizeof(*r->names));
 	if (!r->names)
 		return -ENOMEM;
-	for (i = 0; i < r->nr_runs; i++)
-		for (j = 0; j < r->runs[i].nr_scen; j++)
-			if (!has_name(r, r->runs[i].scen[j].name))
-				r->names[r->nr_names++] = r->runs[i].scen[j].name;
+	for (i = 0; i < r->nr_sides; i++)
+		for (j = 0; j < r->sides[i].nr_scen; j++)
+			if (!has_name(r, r->sides[i].scen[j].name))
+				r->names[r->nr_names++] = r->sides[i].scen[j].name;
 	return 0;
 }
 
-/* Which params keys differ, for the warning. */
-static void params_diff(const struct cmp_scenario *b, const struct cmp_scenario *n, char *buf,
-			size_t size)
+static bool all_positive(const double *x, size_t n)
 {
-	const char *key;
-	json_t *v;
-	size_t len = 0;
+	size_t i;
 
-	buf[0] = '\0';
-	if (json_equal(b->params, n->params) || (!b->params && !n->params))
+	for (i = 0; i < n; i++)
+		if (!(x[i] > 0))
+			return false;
+	return true;
+}
+
+/*
+ * Welch's t on the per-boot means, of log values when all are > 0 (the
+ * question is a ratio: a shift in log is a ratio), else of the values.
+ */
+static int welch_boots(struct cmp_stat *st, const struct cmp_scenario *b,
+		       const struct cmp_metric *mb, const struct cmp_scenario *n,
+		       const struct cmp_metric *mn)
+{
+	double *means = malloc((b->nr_boots + n->nr_boots) * sizeof(*means));
+	int err;
+
+	if (!means)
+		return -ENOMEM;
+	st->welch_log = all_positive(mb->x, b->nr_reps) && all_positive(mn->x, n->nr_reps);
+	err = stats_boot_means(mb->x, b->nr_boots, b->boot_end, st->welch_log, means);
+	if (!err)
+		err = stats_boot_means(mn->x, n->nr_boots, n->boot_end, st->welch_log,
+				       means + b->nr_boots);
+	if (!err)
+		err = stats_welch(means, b->nr_boots, means + b->nr_boots, n->nr_boots, &st->welch);
+	st->p = st->welch.p;
+	free(means);
+	return err;
+}
+
+/* Within- and between-boot spread of a verdict metric, where it can be told. */
+static void variance_components(struct cmp_stat *st, const struct cmp_scenario *b,
+				const struct cmp_metric *mb, const struct cmp_scenario *n,
+				const struct cmp_metric *mn)
+{
+	st->has_var_base = b->nr_boots >= 2 && all_positive(mb->x, b->nr_reps) &&
+			   !stats_nested(mb->x, b->nr_boots, b->boot_end, true, &st->var_base);
+	st->has_var_new = n->nr_boots >= 2 && all_positive(mn->x, n->nr_reps) &&
+			  !stats_nested(mn->x, n->nr_boots, n->boot_end, true, &st->var_new);
+}
+
+/*
+ * The variance of a side's mean of log values is sb2 / k + sw2 / N (k
+ * boots, N repetitions in all): more boots shrink both terms, more
+ * repetitions only the second.  Whichever dominates says what to add.
+ */
+static void hint(struct cmp_pair *pr, const struct cmp_stat *st)
+{
+	const struct stats_nested *v[2] = { st->has_var_base ? &st->var_base : NULL,
+					    st->has_var_new ? &st->var_new : NULL };
+	double between = 0, within = 0;
+	size_t i;
+
+	pr->hint[0] = '\0';
+	if (!v[0] && !v[1])
 		return;
-	json_object_foreach(b->params, key, v)
-		if (!json_equal(v, json_object_get(n->params, key)) && len < size)
-			len += snprintf(buf + len, size - len, "%s%s", len ? ", " : "", key);
-	json_object_foreach(n->params, key, v)
-		if (!json_object_get(b->params, key) && len < size)
-			len += snprintf(buf + len, size - len, "%s%s", len ? ", " : "", key);
-	if (!buf[0])
-		snprintf(buf, size, "params");
+	for (i = 0; i < 2; i++) {
+		if (!v[i])
+			continue;
+		if (isnan(v[i]->sw2)) {
+			snprintf(pr->hint, sizeof(pr->hint),
+				 "one repetition per boot: within- and between-boot variance cannot be told apart");
+			return;
+		}
+		between += v[i]->sb2 / v[i]->k;
+		within += v[i]->sw2 / v[i]->n;
+	}
+	if (between + within == 0)
+		return;
+	snprintf(pr->hint, sizeof(pr->hint), "%s would narrow the CI most (between-boot share of the variance of the mean %.0f%%)",
+		 between > within ? "more boots (rounds)" : "more repetitions",
+		 100 * between / (between + within));
 }
 
 static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *new_id,
@@ -121,9 +186,13 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 	struct stats_boot_metric *boot = NULL;
 	const struct cmp_phase *pb, *pn;
 	const struct cmp_metric *mb, *mn;
+	const struct cmp_stat *hinted = NULL;
 	size_t i, j, nb = 0, nr = 0;
 	struct cmp_stat *st;
 	int err;
+
+	pr->welch = pr->base->nr_boots >= 2 && pr->new->nr_boots >= 2;
+	r->any_welch |= pr->welch;
 
 	for (i = 0; i < pr->base->nr_phases; i++)
 		nr += pr->base->phases[i].nr_metrics;
@@ -160,19 +229,37 @@ static int compare_pair(struct cmp_report *r, struct cmp_pair *pr, const char *n
 			st->ratio = st->base.median > 0 && (st->nonneg || st->new.median > 0) ?
 				    st->new.median / st->base.median : NAN;
 			st->ci_lo = st->ci_hi = st->p_adj = NAN;
-			err = stats_mann_whitney(mb->x, pr->base->nr_reps, mn->x, pr->new->nr_reps,
-						 &st->mwu);
+			if (pr->welch) {
+				err = welch_boots(st, pr->base, mb, pr->new, mn);
+			} else {
+				err = stats_mann_whitney(mb->x, pr->base->nr_reps, mn->x,
+							 pr->new->nr_reps, &st->mwu);
+				st->p = st->mwu.p;
+			}
 			if (err)
 				goto out;
+			if (st->chosen) {
+				variance_components(st, pr->base, mb, pr->new, mn);
+				if (!hinted && (st->has_var_base || st->has_var_new))
+					hinted = st;
+			}
 			if (st->timed) {
-				boot[nb].a = (struct stats_boot_sample){ .n = pr->base->nr_reps, .x = mb->x };
-				boot[nb].b = (struct stats_boot_sample){ .n = pr->new->nr_reps, .x = mn->x };
+				boot[nb].a = (struct stats_boot_sample){
+					.n = pr->base->nr_reps, .x = mb->x,
+					.nr_boots = pr->base->nr_boots, .boot_end = pr->base->boot_end,
+				};
+				boot[nb].b = (struct stats_boot_sample){
+					.n = pr->new->nr_reps, .x = mn->x,
+					.nr_boots = pr->new->nr_boots, .boot_end = pr->new->boot_end,
+				};
 				boot[nb].positive = !mb->nonneg;
 				nb++;
 			}
 		}
 	}
-	/* Seeded per scenario and run: independent of what else is compared. */
+	if (hinted)
+		hint(pr, hinted);
+	/* Seeded per scenario and new side: independent of what else is compared. */
 	err = stats_bootstrap_ratio(boot, nb, o->resamples, 0.95,
 				    stats_hash(new_id, stats_hash(pr->name, o->seed)));
 	if (err)
@@ -206,7 +293,7 @@ out:
  */
 static int adjust_family(struct cmp_report *r, const char *metric)
 {
-	size_t nr_pairs = (r->nr_runs - 1) * r->nr_names, i, j, n = 0, total = 0;
+	size_t nr_pairs = (r->nr_sides - 1) * r->nr_names, i, j, n = 0, total = 0;
 	struct cmp_stat **member, *st;
 	double *p, *adj;
 	int err = -ENOMEM;
@@ -224,7 +311,7 @@ static int adjust_family(struct cmp_report *r, const char *metric)
 			if (st->timed && !st->adjusted && st->chosen == !metric &&
 			    (!metric || !strcmp(st->metric, metric))) {
 				member[n] = st;
-				p[n++] = st->mwu.p;
+				p[n++] = st->p;
 			}
 		}
 	if (!metric)
@@ -244,7 +331,7 @@ out:
 /* Verdicts on adjusted p, once every pair has its raw p. */
 static int verdicts(struct cmp_report *r)
 {
-	size_t nr_pairs = (r->nr_runs - 1) * r->nr_names, i, j;
+	size_t nr_pairs = (r->nr_sides - 1) * r->nr_names, i, j;
 	struct cmp_pair *pr;
 	struct cmp_stat *st;
 	int err;
@@ -296,27 +383,39 @@ static const char *order_mode(const struct cmp_run *run)
  */
 static void run_warnings(struct cmp_report *r)
 {
-	const struct cmp_run *run;
-	size_t i, j, k;
+	const struct cmp_run *run, *first = &r->sides[0].runs[0];
+	size_t i, b, j, k;
 
-	for (i = 0; i < r->nr_runs; i++) {
-		run = &r->runs[i];
-		if (json_is_false(json_object_get(run->meta, "tdp_mmu")))
-			cmp_warn_loud(r, "%s (%s) did not measure the TDP MMU (kvm.tdp_mmu=N): its figures are shadow paging's",
-				      cmp_run_letter(i), run->run_id);
-		if (i && strcmp(order_mode(run), order_mode(&r->runs[0])))
-			cmp_warn(r, "repetition order differs: A (%s) '%s', %s (%s) '%s': drift and warm-up fall differently on the figures",
-				 r->runs[0].run_id, order_mode(&r->runs[0]), cmp_run_letter(i),
-				 run->run_id, order_mode(run));
-		for (j = 0; j < run->nr_scen; j++) {
-			json_t *w = json_object_get(run->scen[j].doc, "warnings");
+	for (i = 0; i < r->nr_sides; i++)
+		for (b = 0; b < r->sides[i].nr_runs; b++) {
+			run = &r->sides[i].runs[b];
+			if (json_is_false(json_object_get(run->meta, "tdp_mmu")))
+				cmp_warn_loud(r, "%s (%s) did not measure the TDP MMU (kvm.tdp_mmu=N): its figures are shadow paging's",
+					      cmp_run_letter(i), run->run_id);
+			if (run != first && strcmp(order_mode(run), order_mode(first)))
+				cmp_warn(r, "repetition order differs: A (%s) '%s', %s (%s) '%s': drift and warm-up fall differently on the figures",
+					 first->run_id, order_mode(first), cmp_run_letter(i),
+					 run->run_id, order_mode(run));
+			for (j = 0; j < run->nr_scen; j++) {
+				json_t *w = json_object_get(run->scen[j].doc, "warnings");
 
-			for (k = 0; k < json_array_size(w); k++)
-				cmp_warn(r, "%s: %s (%s) warns: %s", run->scen[j].name,
-					 cmp_run_letter(i), run->run_id,
-					 json_string_value(json_array_get(w, k)));
+				for (k = 0; k < json_array_size(w); k++)
+					cmp_warn(r, "%s: %s (%s) warns: %s", run->scen[j].name,
+						 cmp_run_letter(i), run->run_id,
+						 json_string_value(json_array_get(w, k)));
+			}
 		}
-	}
+}
+
+/* Does any run of @side have meta @key true? */
+static bool side_flag(const struct cmp_side *side, const char *key)
+{
+	size_t b;
+
+	for (b = 0; b < side->nr_runs; b++)
+		if (json_is_true(json_object_get(side->runs[b].meta, key)))
+			return true;
+	return false;
 }
 
 static void quality_warnings(struct cmp_report *r)
@@ -326,18 +425,18 @@ static void quality_warnings(struct cmp_report *r)
 	size_t i, j, k;
 
 	/* Emulated figures must never be quoted as KVM's speed. */
-	for (i = 0; i < r->nr_runs; i++)
-		if (json_is_true(json_object_get(r->runs[i].meta, "emulated")))
+	for (i = 0; i < r->nr_sides; i++)
+		if (side_flag(&r->sides[i], "emulated"))
 			cmp_warn(r, "%s was run emulated (QEMU %s, scripts/vmtest): its figures test the tool, not KVM's speed",
 				 cmp_run_letter(i),
-				 json_string_value(json_object_get(r->runs[i].meta, "emulation")) ?: "");
-	for (i = 0; i < r->nr_runs; i++)
-		if (json_is_true(json_object_get(r->runs[i].meta, "tdx_simulated")))
+				 json_string_value(json_object_get(r->sides[i].meta, "emulation")) ?: "");
+	for (i = 0; i < r->nr_sides; i++)
+		if (side_flag(&r->sides[i], "tdx_simulated"))
 			cmp_warn(r, "%s ran a simulated TD (SEPTBENCH_TDX_SIM=1: the shim payload in a default VM): no TDX, no S-EPT; its figures test the tool",
 				 cmp_run_letter(i));
-	for (i = 0; i < r->nr_runs; i++)
-		for (j = 0; j < r->runs[i].nr_scen; j++) {
-			const struct cmp_scenario *s = &r->runs[i].scen[j];
+	for (i = 0; i < r->nr_sides; i++)
+		for (j = 0; j < r->sides[i].nr_scen; j++) {
+			const struct cmp_scenario *s = &r->sides[i].scen[j];
 
 			if (strcmp(s->status, "complete"))
 				continue;
@@ -353,6 +452,65 @@ static void quality_warnings(struct cmp_report *r)
 						 MAX_COV * 100);
 			}
 		}
+}
+
+/*
+ * Kernel identity: one side must be one build (its runs the boots of one
+ * kernel), and base and new must be two.
+ */
+static void build_warnings(struct cmp_report *r)
+{
+	const struct cmp_run *x, *y;
+	size_t i, j, a, b;
+	bool same;
+
+	for (i = 0; i < r->nr_sides; i++)
+		for (a = 1; a < r->sides[i].nr_runs; a++) {
+			x = &r->sides[i].runs[0];
+			y = &r->sides[i].runs[a];
+			if ((x->build_id[0] && y->build_id[0] && strcmp(x->build_id, y->build_id)) ||
+			    strcmp(x->kernel, y->kernel)) {
+				cmp_warn_loud(r, "%s mixes kernel builds: run %s is %s (build %.8s), run %s is %s (build %.8s): its boots are not of one kernel",
+					      cmp_run_letter(i), x->run_id, x->kernel,
+					      x->build_id[0] ? x->build_id : "unknown", y->run_id,
+					      y->kernel, y->build_id[0] ? y->build_id : "unknown");
+				break;
+			}
+		}
+	for (i = 1; i < r->nr_sides; i++) {
+		same = false;
+		for (a = 0; a < r->sides[0].nr_runs && !same; a++)
+			for (b = 0; b < r->sides[i].nr_runs && !same; b++) {
+				x = &r->sides[0].runs[a];
+				y = &r->sides[i].runs[b];
+				same = x->build_id[0] && !strcmp(x->build_id, y->build_id);
+			}
+		if (same)
+			cmp_warn_loud(r, "A and %s are the same build (build id %.8s, run %s and run %s): differences are noise, not a kernel change",
+				      cmp_run_letter(i), x->build_id, x->run_id, y->run_id);
+	}
+	/* One side of one boot against several: the U test cannot see boots. */
+	for (i = 1; i < r->nr_sides; i++) {
+		size_t n = 0, first = 0;
+
+		for (j = 0; j < r->nr_names; j++) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, j);
+
+			if (pr->state == CMP_COMPARED && !pr->welch &&
+			    (pr->base->nr_boots >= 2 || pr->new->nr_boots >= 2) && !n++)
+				first = j;
+		}
+		if (n) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, first);
+			bool base_one = pr->base->nr_boots < 2;
+
+			cmp_warn(r, "%s has 1 run (boot), %s %zu: between-boot variance cannot be estimated on %s, so the Mann-Whitney U over all repetitions (%zu scenarios) treats repetitions of different boots as independent; more runs of %s allow a test on boots",
+				 base_one ? "A" : cmp_run_letter(i), base_one ? cmp_run_letter(i) : "A",
+				 base_one ? pr->new->nr_boots : pr->base->nr_boots,
+				 base_one ? "A" : cmp_run_letter(i), n,
+				 base_one ? "A" : cmp_run_letter(i));
+		}
+	}
 }
 
 static void describe_state(struct cmp_pair *pr, const char *new_letter)
@@ -384,24 +542,27 @@ int cmp_analyse(struct cmp_report *r)
 	size_t i, s;
 	int err;
 
+	for (i = 0; i < r->nr_sides; i++)
+		for (s = 0; s < r->sides[i].nr_notes; s++)
+			cmp_warn(r, "%s", r->sides[i].notes[s]);
 	err = collect_names(r);
 	if (err)
 		return err;
-	r->pairs = calloc((r->nr_runs - 1) * r->nr_names + 1, sizeof(*r->pairs));
+	r->pairs = calloc((r->nr_sides - 1) * r->nr_names + 1, sizeof(*r->pairs));
 	if (!r->pairs)
 		return -ENOMEM;
-	for (i = 1; i < r->nr_runs; i++)
+	for (i = 1; i < r->nr_sides; i++)
 		for (s = 0; s < r->nr_names; s++) {
 			pr = cmp_pair_at(r, i, s);
 			pr->name = r->names[s];
-			pr->base = cmp_run_find(&r->runs[0], pr->name);
-			pr->new = cmp_run_find(&r->runs[i], pr->name);
+			pr->base = cmp_side_find(&r->sides[0], pr->name);
+			pr->new = cmp_side_find(&r->sides[i], pr->name);
 			describe_state(pr, cmp_run_letter(i));
 			if (pr->state == CMP_NOT_COMPLETE)
 				cmp_warn(r, "%s: not compared: %s", pr->name, pr->note);
 			if (pr->state != CMP_COMPARED)
 				continue;
-			params_diff(pr->base, pr->new, pr->params_diff, sizeof(pr->params_diff));
+			cmp_params_diff(pr->base, pr->new, pr->params_diff, sizeof(pr->params_diff));
 			if (pr->params_diff[0])
 				cmp_warn(r, "%s: parameters differ between A and %s: %s", pr->name,
 					 cmp_run_letter(i), pr->params_diff);
@@ -409,13 +570,14 @@ int cmp_analyse(struct cmp_report *r)
 				cmp_warn(r, "%s: timed phase is '%s' in A but '%s' in %s", pr->name,
 					 pr->base->timed_phase, pr->new->timed_phase,
 					 cmp_run_letter(i));
-			err = compare_pair(r, pr, r->runs[i].run_id, cmp_run_letter(i));
+			err = compare_pair(r, pr, r->sides[i].id, cmp_run_letter(i));
 			if (err)
 				return err;
 		}
 	err = verdicts(r);
 	if (err)
 		return err;
+	build_warnings(r);
 	run_warnings(r);
 	quality_warnings(r);
 	return 0;
@@ -425,7 +587,7 @@ void cmp_report_free(struct cmp_report *r)
 {
 	size_t i, j;
 
-	for (i = 0; r->pairs && i < (r->nr_runs - 1) * r->nr_names; i++)
+	for (i = 0; r->pairs && i < (r->nr_sides - 1) * r->nr_names; i++)
 		free(r->pairs[i].stats);
 	free(r->pairs);
 	free(r->names);
@@ -434,11 +596,11 @@ void cmp_report_free(struct cmp_report *r)
 	free(r->warnings);
 	for (i = 0; i < r->nr_env; i++) {
 		free(r->env[i].key);
-		for (j = 0; j < r->nr_runs; j++)
+		for (j = 0; j < r->nr_sides; j++)
 			free(r->env[i].values[j]);
 		free(r->env[i].values);
 	}
 	free(r->env);
-	for (i = 0; i < r->nr_runs; i++)
-		cmp_run_free(&r->runs[i]);
+	for (i = 0; i < r->nr_sides; i++)
+		cmp_side_free(&r->sides[i]);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What differs between the runs' environments.  Anything that can change
- * a figure is reported: a different cmdline, microcode or THP setting can
- * explain a "regression" better than the patch series can.
+ * What differs between the sides' environments, or between the runs of
+ * one side.  Anything that can change a figure is reported: a different
+ * cmdline, microcode or THP setting can explain a "regression" better
+ * than the patch series can.
  */
 #include "compare/compare.h"
 #include "lib/util.h"
@@ -81,59 +82,116 @@ static void flatten(json_t *flat, const char *prefix, json_t *v)
 	}
 }
 
+/*
+ * A side's value of @key: its runs' value when they agree, else each
+ * distinct one, " | "-separated (runs of one build should agree: a
+ * difference within a side is as worth seeing as one between sides).
+ * NULL when no run has it.  *mixed when they disagree.
+ */
+static char *side_value(json_t **flat, size_t nr, const char *key, bool *mixed)
+{
+	char *out = NULL, *tmp;
+	const char *v, *w;
+	size_t i, j;
+	bool seen;
+
+	*mixed = false;
+	for (i = 0; i < nr; i++) {
+		v = json_string_value(json_object_get(flat[i], key)) ?: "(absent)";
+		for (j = 0, seen = false; j < i && !seen; j++) {
+			w = json_string_value(json_object_get(flat[j], key)) ?: "(absent)";
+			seen = !strcmp(v, w);
+		}
+		if (seen)
+			continue;
+		if (i)
+			*mixed = true;
+		if (asprintf(&tmp, "%s%s%s", out ?: "", out ? " | " : "", v) < 0) {
+			free(out);
+			return NULL;
+		}
+		free(out);
+		out = tmp;
+	}
+	if (out && !*mixed && !json_object_get(flat[0], key)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 int cmp_env_diff(struct cmp_report *r)
 {
-	json_t **flat, *keys;
+	json_t ***flat, *keys;
 	struct cmp_env_diff *d;
+	const struct cmp_side *side;
+	char **vals = NULL;
 	const char *key;
+	bool mixed, differ;
 	json_t *v;
-	size_t i, k;
+	size_t i, b, k;
 	int err = -ENOMEM;
 
-	flat = calloc(r->nr_runs, sizeof(*flat));
+	flat = calloc(r->nr_sides, sizeof(*flat));
 	keys = json_object();
 	if (!flat || !keys)
 		goto out;
-	for (i = 0; i < r->nr_runs; i++) {
-		flat[i] = json_object();
-		for (k = 0; k < ARRAY_SIZE(meta_keys); k++) {
-			v = json_object_get(r->runs[i].meta, meta_keys[k]);
-			if (v)
-				flatten(flat[i], meta_keys[k], v);
+	for (i = 0; i < r->nr_sides; i++) {
+		side = &r->sides[i];
+		flat[i] = calloc(side->nr_runs, sizeof(**flat));
+		if (!flat[i])
+			goto out;
+		for (b = 0; b < side->nr_runs; b++) {
+			flat[i][b] = json_object();
+			for (k = 0; k < ARRAY_SIZE(meta_keys); k++) {
+				v = json_object_get(side->runs[b].meta, meta_keys[k]);
+				if (v)
+					flatten(flat[i][b], meta_keys[k], v);
+			}
+			json_object_update(keys, flat[i][b]);
 		}
-		json_object_update(keys, flat[i]);
 	}
 	json_object_foreach(keys, key, v) {
-		const char *first = json_string_value(json_object_get(flat[0], key));
-		bool same = true;
-
-		for (i = 1; i < r->nr_runs; i++) {
-			const char *val = json_string_value(json_object_get(flat[i], key));
-
-			same &= first && val && !strcmp(first, val);
+		vals = calloc(r->nr_sides, sizeof(*vals));
+		if (!vals)
+			goto out;
+		differ = false;
+		for (i = 0; i < r->nr_sides; i++) {
+			vals[i] = side_value(flat[i], r->sides[i].nr_runs, key, &mixed);
+			differ |= mixed || !vals[i] || (i && (!vals[0] || strcmp(vals[0], vals[i])));
 		}
-		if (same)
+		if (!differ) {
+			for (i = 0; i < r->nr_sides; i++)
+				free(vals[i]);
+			free(vals);
+			vals = NULL;
 			continue;
+		}
 		d = realloc(r->env, (r->nr_env + 1) * sizeof(*d));
 		if (!d)
 			goto out;
 		r->env = d;
 		d = &r->env[r->nr_env++];
+		d->values = vals;
+		vals = NULL;
 		d->key = strdup(key);
-		d->values = calloc(r->nr_runs, sizeof(*d->values));
-		if (!d->key || !d->values)
+		if (!d->key)
 			goto out;
-		d->expected = !strncmp(key, "env.hooks.", 10);
-		for (i = 0; i < r->nr_runs; i++) {
-			const char *val = json_string_value(json_object_get(flat[i], key));
-
-			d->values[i] = val ? strdup(val) : NULL;
-		}
+		/* The kernel and its hooks: the point of the comparison. */
+		d->expected = !strncmp(key, "env.hooks.", 10) || !strncmp(key, "env.kernel.", 11);
 	}
 	err = 0;
 out:
-	for (i = 0; flat && i < r->nr_runs; i++)
-		json_decref(flat[i]);
+	if (vals) {
+		for (i = 0; i < r->nr_sides; i++)
+			free(vals[i]);
+		free(vals);
+	}
+	for (i = 0; flat && i < r->nr_sides; i++) {
+		for (b = 0; flat[i] && b < r->sides[i].nr_runs; b++)
+			json_decref(flat[i][b]);
+		free(flat[i]);
+	}
 	free(flat);
 	json_decref(keys);
 	return err;

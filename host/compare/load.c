@@ -7,6 +7,7 @@
 #include "lib/results_schema.h"
 #include "lib/util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -430,6 +431,52 @@ static bool load_scenario(struct cmp_scenario *s, json_t *doc, const char *path,
 	return true;
 }
 
+/* "-yyyymmddThhmmssZ" at s: the stamp of a run id. */
+static bool is_stamp(const char *s)
+{
+	static const char shape[] = "-DDDDDDDDTDDDDDDZ";
+	size_t i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'D' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+/*
+ * How the report names a run: its label (meta "label", else what follows
+ * the stamp in the run id, less a short build id put there), else the
+ * first 8 hex digits of its kernel's build id, else its run id.
+ */
+static void name_run(struct cmp_run *run)
+{
+	const char *label = json_string_value(json_object_get(run->meta, "label")), *p;
+	json_t *kernel = json_object_get(json_object_get(run->meta, "env"), "kernel");
+	const char *build = json_string_value(json_object_get(kernel, "build_id"));
+	size_t len;
+
+	snprintf(run->build_id, sizeof(run->build_id), "%s", build ?: "");
+	for (p = run->run_id; !label && *p; p++) {
+		if (!is_stamp(p))
+			continue;
+		p += strlen("-yyyymmddThhmmssZ");
+		if (*p == '-' && run->build_id[0] && !strncmp(p + 1, run->build_id, 8) &&
+		    (p[9] == '-' || !p[9]))
+			p += 9;
+		if (*p == '-' && p[1])
+			label = p + 1;
+		break;
+	}
+	snprintf(run->label, sizeof(run->label), "%s", label ?: "");
+	len = strlen(run->build_id) < 8 ? strlen(run->build_id) : 8;
+	if (run->label[0])
+		snprintf(run->name, sizeof(run->name), "%s", run->label);
+	else if (len)
+		snprintf(run->name, sizeof(run->name), "%.*s", (int)len, run->build_id);
+	else
+		snprintf(run->name, sizeof(run->name), "%s", run->run_id);
+}
+
 bool cmp_run_load(struct cmp_run *run, const char *dir, bool allow_incomplete,
 		  char *err, size_t err_size)
 {
@@ -476,6 +523,7 @@ bool cmp_run_load(struct cmp_run *run, const char *dir, bool allow_incomplete,
 	snprintf(run->variant, sizeof(run->variant), "%s",
 		 json_string_value(json_object_get(json_object_get(json_object_get(run->meta, "env"),
 								   "hooks"), "variant")) ?: "?");
+	name_run(run);
 	names = json_object_get(run->meta, "scenarios");
 	if (!json_is_array(names))
 		return fail_msg(err, err_size, "%s: \"scenarios\" is not an array", path);
@@ -515,34 +563,46 @@ bool cmp_run_load(struct cmp_run *run, const char *dir, bool allow_incomplete,
 	return true;
 }
 
+void cmp_scenario_free(struct cmp_scenario *s)
+{
+	size_t j, k;
+
+	for (j = 0; j < s->nr_phases; j++) {
+		for (k = 0; k < s->phases[j].nr_metrics; k++)
+			free(s->phases[j].metrics[k].x);
+		free(s->phases[j].metrics);
+	}
+	free(s->phases);
+	free(s->boot_end);
+	free(s->boot_run);
+}
+
 void cmp_run_free(struct cmp_run *run)
 {
-	size_t i, j, k;
+	size_t i;
 
-	for (i = 0; i < run->nr_scen; i++) {
-		struct cmp_scenario *s = &run->scen[i];
-
-		for (j = 0; j < s->nr_phases; j++) {
-			for (k = 0; k < s->phases[j].nr_metrics; k++)
-				free(s->phases[j].metrics[k].x);
-			free(s->phases[j].metrics);
-		}
-		free(s->phases);
-	}
+	for (i = 0; i < run->nr_scen; i++)
+		cmp_scenario_free(&run->scen[i]);
 	free(run->scen);
 	json_decref(run->docs);
 	json_decref(run->meta);
 	memset(run, 0, sizeof(*run));
 }
 
-const struct cmp_scenario *cmp_run_find(const struct cmp_run *run, const char *name)
+const struct cmp_scenario *cmp_scenario_find(const struct cmp_scenario *scen, size_t n,
+					     const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < run->nr_scen; i++)
-		if (!strcmp(run->scen[i].name, name))
-			return &run->scen[i];
+	for (i = 0; i < n; i++)
+		if (!strcmp(scen[i].name, name))
+			return &scen[i];
 	return NULL;
+}
+
+const struct cmp_scenario *cmp_run_find(const struct cmp_run *run, const char *name)
+{
+	return cmp_scenario_find(run->scen, run->nr_scen, name);
 }
 
 const struct cmp_phase *cmp_phase_find(const struct cmp_scenario *s, const char *name)

@@ -92,10 +92,27 @@ static void gp_str(FILE *f, const char *var, const char *val)
 	fputs("'; ", f);
 }
 
+/*
+ * A side's short name: its kernel release, unless another side has the
+ * same one (two builds of one release): then its label, build or A/B
+ * spec, where it has one.
+ */
+static const char *side_word(const struct cmp_report *r, size_t i)
+{
+	const struct cmp_side *side = &r->sides[i];
+	size_t j;
+
+	for (j = 0; j < r->nr_sides; j++)
+		if (j != i && !strcmp(r->sides[j].kernel, side->kernel) &&
+		    strcmp(side->name, side->runs[0].run_id))
+			return side->name;
+	return side->kernel;
+}
+
 static void run_label(char *buf, size_t size, const struct cmp_report *r, size_t i)
 {
-	snprintf(buf, size, "%s: %s (%s)", cmp_run_letter(i), r->runs[i].kernel,
-		 r->runs[i].variant);
+	snprintf(buf, size, "%s: %s (%s)", cmp_run_letter(i), side_word(r, i),
+		 r->sides[i].variant);
 }
 
 static const char *unit_of(const struct cmp_scenario *s)
@@ -120,18 +137,18 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 	if (!f)
 		return;
 	fprintf(f, "idx\tscenario");
-	for (i = 1; i < r->nr_runs; i++)
+	for (i = 1; i < r->nr_sides; i++)
 		fprintf(f, "\t%s ratio\tci_lo\tci_hi", cmp_run_letter(i));
 	fputc('\n', f);
 	for (s = 0; s < r->nr_names; s++) {
 		bool any = false;
 
-		for (i = 1; i < r->nr_runs; i++)
+		for (i = 1; i < r->nr_sides; i++)
 			any |= cmp_pair_at(r, i, s)->state == CMP_COMPARED;
 		if (!any)
 			continue;
 		fprintf(f, "%zu\t%s", rows++, r->names[s]);
-		for (i = 1; i < r->nr_runs; i++) {
+		for (i = 1; i < r->nr_sides; i++) {
 			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
 			const struct cmp_stat *st = NULL;
 			size_t j;
@@ -149,17 +166,17 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 	fclose(f);
 	if (!rows)
 		return;
-	for (i = 1; i < r->nr_runs && len < sizeof(names); i++) {
-		/* word() splits on spaces: name runs by letter and kernel only. */
+	for (i = 1; i < r->nr_sides && len < sizeof(names); i++) {
+		/* word() splits on spaces: name sides by letter and one word only. */
 		run_label(label, sizeof(label), r, i);
 		len += snprintf(names + len, sizeof(names) - len, "%s%s:%s", i > 1 ? " " : "",
-				cmp_run_letter(i), r->runs[i].kernel);
+				cmp_run_letter(i), side_word(r, i));
 	}
 	run_label(label, sizeof(label), r, 0);
-	fprintf(gp, "data = 'summary.tsv'; out = 'summary'; nnew = %zu; ", r->nr_runs - 1);
+	fprintf(gp, "data = 'summary.tsv'; out = 'summary'; nnew = %zu; ", r->nr_sides - 1);
 	gp_str(gp, "names", names);
 	snprintf(label, sizeof(label), "%s, new/base ratio of medians with 95%% CI (base %s: %s, hooks %s)",
-		 metric, cmp_run_letter(0), r->runs[0].kernel, r->runs[0].variant);
+		 metric, cmp_run_letter(0), side_word(r, 0), r->sides[0].variant);
 	gp_str(gp, "ttl", label);
 	gp_str(gp, "ylab", "new / base (1 = no change)");
 	fprintf(gp, "\nload 'summary.gp'\n");
@@ -172,12 +189,13 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	const struct cmp_metric *m;
 	char file[512], label[512], ylab[256];
 	size_t i, rep, max_reps = 0;
+	struct stats_boot_sample sample;
 	double lo, hi;
 	struct stats_desc d;
 	FILE *f;
 
-	for (i = 0; i < r->nr_runs; i++) {
-		sc[i] = cmp_run_find(&r->runs[i], name);
+	for (i = 0; i < r->nr_sides; i++) {
+		sc[i] = cmp_side_find(&r->sides[i], name);
 		if (!timed_metric(sc[i], metric))
 			sc[i] = NULL;
 		if (sc[i] && !first)
@@ -194,11 +212,16 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	if (!f)
 		return;
 	fprintf(f, "idx\trun\tmedian_ops_per_s\tci_lo\tci_hi\n");
-	for (i = 0; i < r->nr_runs; i++) {
+	for (i = 0; i < r->nr_sides; i++) {
 		m = timed_metric(sc[i], "ops_per_s");
-		if (!m || stats_describe(m->x, sc[i]->nr_reps, true, &d) ||
-		    stats_bootstrap_median(m->x, sc[i]->nr_reps, r->opts.resamples, 0.95,
-					   stats_hash(name, r->opts.seed + i), &lo, &hi))
+		if (!m)
+			continue;
+		sample = (struct stats_boot_sample){ .n = sc[i]->nr_reps, .x = m->x,
+						     .nr_boots = sc[i]->nr_boots,
+						     .boot_end = sc[i]->boot_end };
+		if (stats_describe(m->x, sc[i]->nr_reps, true, &d) ||
+		    stats_bootstrap_median_sample(&sample, r->opts.resamples, 0.95,
+						  stats_hash(name, r->opts.seed + i), &lo, &hi))
 			continue;
 		run_label(label, sizeof(label), r, i);
 		fprintf(f, "%zu\t%s\t%.6g\t%.6g\t%.6g\n", i, label, d.median, lo, hi);
@@ -218,14 +241,14 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	if (!f)
 		return;
 	fprintf(f, "rep");
-	for (i = 0; i < r->nr_runs; i++) {
+	for (i = 0; i < r->nr_sides; i++) {
 		run_label(label, sizeof(label), r, i);
 		fprintf(f, "\t%s", label);
 	}
 	fputc('\n', f);
 	for (rep = 0; rep < max_reps; rep++) {
 		fprintf(f, "%zu", rep);
-		for (i = 0; i < r->nr_runs; i++) {
+		for (i = 0; i < r->nr_sides; i++) {
 			m = timed_metric(sc[i], metric);
 			if (m && rep < sc[i]->nr_reps)
 				fprintf(f, "\t%.6g", m->x[rep]);
@@ -235,7 +258,7 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 		fputc('\n', f);
 	}
 	fclose(f);
-	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; ", file, name, r->nr_runs);
+	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; ", file, name, r->nr_sides);
 	snprintf(label, sizeof(label), "%s: %s of the %s phase per repetition", name, metric,
 		 first->timed_phase);
 	gp_str(gp, "ttl", label);
@@ -294,13 +317,13 @@ static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, si
 	int e, lo = 63, hi = 0;
 	FILE *f;
 
-	for (i = 0; i < r->nr_runs && i < ARRAY_SIZE(hooks); i++) {
-		sc = cmp_run_find(&r->runs[i], name);
+	for (i = 0; i < r->nr_sides && i < ARRAY_SIZE(hooks); i++) {
+		sc = cmp_side_find(&r->sides[i], name);
 		if (sc && !phase)
 			phase = sc->timed_phase;
 		hooks[i] = sc ? attributed_hooks(sc, sc->timed_phase) : NULL;
 	}
-	for (i = 0; i < r->nr_runs && i < ARRAY_SIZE(hooks); i++) {
+	for (i = 0; i < r->nr_sides && i < ARRAY_SIZE(hooks); i++) {
 		json_object_foreach((json_t *)hooks[i], fname, fn) {
 			const json_t *b;
 
@@ -318,7 +341,7 @@ static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, si
 	/* Start one bucket below the fastest call, where the CDF is still 0. */
 	lo = lo > 0 ? lo - 1 : 0;
 	/* One plot per function, over the union of the runs' functions. */
-	for (i = 0; i < r->nr_runs && i < ARRAY_SIZE(hooks); i++) {
+	for (i = 0; i < r->nr_sides && i < ARRAY_SIZE(hooks); i++) {
 		json_object_foreach((json_t *)hooks[i], fname, fn) {
 			size_t j, seen = 0;
 
@@ -331,14 +354,14 @@ static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, si
 			if (!f)
 				return;
 			fprintf(f, "le_ns");
-			for (j = 0; j < r->nr_runs; j++) {
+			for (j = 0; j < r->nr_sides; j++) {
 				run_label(label, sizeof(label), r, j);
 				fprintf(f, "\t%s", label);
 			}
 			fputc('\n', f);
 			for (e = lo; e <= hi; e++) {
 				fprintf(f, "%.0f", ldexp(1, e));
-				for (j = 0; j < r->nr_runs; j++) {
+				for (j = 0; j < r->nr_sides; j++) {
 					const json_t *g = j < ARRAY_SIZE(hooks) ? json_object_get(hooks[j], fname) : NULL;
 
 					fprintf(f, "\t%.6g", g ? cdf_at(g, ldexp(1, e)) : NAN);
@@ -347,7 +370,7 @@ static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, si
 			}
 			fclose(f);
 			fprintf(gp, "data = '%s'; out = '%s-hook-%s'; nruns = %zu; ", file, name, fname,
-				r->nr_runs);
+				r->nr_sides);
 			snprintf(label, sizeof(label), "%s: %s latency in the %s phase (attribution pass)",
 				 name, fname, phase);
 			gp_str(gp, "ttl", label);
@@ -386,7 +409,7 @@ static int cmp_param(const void *a, const void *b, void *key)
 static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, const char *key,
 			 const char *xlab)
 {
-	const struct cmp_run *base = &r->runs[0];
+	const struct cmp_side *base = &r->sides[0];
 	const struct cmp_scenario **group;
 	bool *done = calloc(base->nr_scen + 1, sizeof(*done));
 	char file[512], label[512], *ki, *kj;
@@ -431,7 +454,7 @@ static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, 
 		if (!f)
 			continue;
 		fprintf(f, "%s", key);
-		for (run = 0; run < r->nr_runs; run++) {
+		for (run = 0; run < r->nr_sides; run++) {
 			run_label(label, sizeof(label), r, run);
 			fprintf(f, "\t%s", label);
 		}
@@ -439,8 +462,8 @@ static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, 
 		for (k = 0; k < n; k++) {
 			fprintf(f, "%.6g", json_number_value(json_object_get(group[k]->params, key)) /
 				(strcmp(key, "mem_bytes") ? 1 : 1048576.0));
-			for (run = 0; run < r->nr_runs; run++) {
-				const struct cmp_scenario *t = cmp_run_find(&r->runs[run], group[k]->name);
+			for (run = 0; run < r->nr_sides; run++) {
+				const struct cmp_scenario *t = cmp_side_find(&r->sides[run], group[k]->name);
 				const struct cmp_metric *m = timed_metric(t, "ops_per_s");
 
 				if (m && !stats_describe(m->x, t->nr_reps, true, &d))
@@ -452,7 +475,7 @@ static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, 
 		}
 		fclose(f);
 		fprintf(gp, "data = '%s'; out = 'scaling-%s-%s'; nruns = %zu; logx = 1; ", file, key,
-			s->name, r->nr_runs);
+			s->name, r->nr_sides);
 		snprintf(label, sizeof(label), "%s ... %s: median throughput against %s", s->name,
 			 group[n - 1]->name, xlab);
 		gp_str(gp, "ttl", label);

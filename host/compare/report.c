@@ -78,14 +78,102 @@ static double row_value(const struct stats_desc *d, int row, bool rate)
 	}
 }
 
+/* ", build <short id>, run <run id>" beyond the name, or "". */
+static void run_ids(char *buf, size_t size, const struct cmp_run *run)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (run->build_id[0])
+		len = snprintf(buf, size, ", build %.8s", run->build_id);
+	if (strcmp(run->name, run->run_id) && len < size)
+		snprintf(buf + len, size - len, ", run %s", run->run_id);
+}
+
 static void print_runs(FILE *out, const struct cmp_report *r, bool md)
 {
-	size_t i;
+	const struct cmp_side *side;
+	const struct cmp_run *run;
+	char ids[512];
+	size_t i, b;
 
-	for (i = 0; i < r->nr_runs; i++)
-		fprintf(out, md ? "| %s%s | `%s` | %s | %s |\n" : "  %s%-7s %s  (kernel %s, hooks %s)\n",
-			cmp_run_letter(i), i ? "" : " (base)", r->runs[i].run_id, r->runs[i].kernel,
-			r->runs[i].variant);
+	for (i = 0; i < r->nr_sides; i++) {
+		side = &r->sides[i];
+		if (md) {
+			for (b = 0; b < side->nr_runs; b++) {
+				run = &side->runs[b];
+				fprintf(out, "| %s%s", cmp_run_letter(i), i ? "" : " (base)");
+				if (side->nr_runs > 1)
+					fprintf(out, ", boot %zu", b + 1);
+				fprintf(out, " | %s | `%s` | %s | %s | %.8s |\n", run->name, run->run_id,
+					run->kernel, run->variant, run->build_id[0] ? run->build_id : "-");
+			}
+			continue;
+		}
+		if (side->nr_runs == 1) {
+			run_ids(ids, sizeof(ids), &side->runs[0]);
+			fprintf(out, "  %s%-7s %s  (kernel %s, hooks %s%s)\n", cmp_run_letter(i),
+				i ? "" : " (base)", side->runs[0].name, side->kernel, side->variant, ids);
+			continue;
+		}
+		fprintf(out, "  %s%-7s %s: %zu runs (boots), kernel %s, hooks %s\n", cmp_run_letter(i),
+			i ? "" : " (base)", side->name, side->nr_runs, side->kernel, side->variant);
+		for (b = 0; b < side->nr_runs; b++) {
+			run = &side->runs[b];
+			run_ids(ids, sizeof(ids), run);
+			fprintf(out, "  %8s %zu. %s  (kernel %s%s)\n", "", b + 1, run->name, run->kernel,
+				ids);
+		}
+	}
+}
+
+/* The test of a table row: "MWU", "Welch" (all new sides alike), else "test". */
+static const char *row_test(const struct cmp_report *r, size_t s)
+{
+	size_t i, welch = 0, mwu = 0;
+
+	for (i = 1; i < r->nr_sides; i++) {
+		const struct cmp_pair *pr = cmp_pair_at(r, i, s);
+
+		if (pr->state == CMP_COMPARED)
+			pr->welch ? welch++ : mwu++;
+	}
+	return welch && mwu ? "test" : welch ? "Welch" : "MWU";
+}
+
+/* Standard deviation of log values, in percent: what a CoV would be. */
+static double sd_pct(double var)
+{
+	return sqrt(var) * 100;
+}
+
+/* Rows of the variance components, where some side has them. */
+static void print_components(FILE *out, const struct cmp_report *r, size_t s, const char *metric)
+{
+	static const char *const rows[] = { "SDboot%", "SDrep%" };
+	const struct cmp_stat *st, *with = NULL;
+	const struct stats_nested *v;
+	char num[48];
+	size_t i, row;
+
+	for (i = 1; i < r->nr_sides && !with; i++) {
+		st = timed_stat(cmp_pair_at(r, i, s), metric);
+		if (st && (st->has_var_base || st->has_var_new))
+			with = st;
+	}
+	if (!with)
+		return;
+	for (row = 0; row < ARRAY_SIZE(rows); row++) {
+		v = with->has_var_base ? &with->var_base : NULL;
+		fprintf(out, "\n%-9s %-18.18s %12s", rows[row], r->names[s],
+			fmt_num(num, sizeof(num), !v ? NAN : sd_pct(row ? v->sw2 : v->sb2)));
+		for (i = 1; i < r->nr_sides; i++) {
+			st = timed_stat(cmp_pair_at(r, i, s), metric);
+			v = st && st->has_var_new ? &st->var_new : NULL;
+			fprintf(out, "  %12s %11s", fmt_num(num, sizeof(num),
+							     !v ? NAN : sd_pct(row ? v->sw2 : v->sb2)), "");
+		}
+	}
 }
 
 static void print_table(FILE *out, const struct cmp_report *r, const char *metric)
@@ -100,14 +188,14 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 	for (s = 0; s < r->nr_names; s++) {
 		const struct cmp_stat *first = NULL;
 
-		for (i = 1; i < r->nr_runs && !first; i++)
+		for (i = 1; i < r->nr_sides && !first; i++)
 			first = timed_stat(cmp_pair_at(r, i, s), metric);
 		if (!first)
 			continue;
 		if (!any) {
 			fprintf(out, "\n%s of the timed phase (%s)\n%-9s %-18s %12s", metric,
 				dir_text(first->dir), "", "", "A");
-			for (i = 1; i < r->nr_runs; i++)
+			for (i = 1; i < r->nr_sides; i++)
 				fprintf(out, "  %12s %11s", cmp_run_letter(i), "");
 			fputc('\n', out);
 			any = true;
@@ -117,7 +205,7 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 
 			fprintf(out, "%-9s %-18.18s %12s", label, r->names[s],
 				fmt_num(num, sizeof(num), row_value(&first->base, row, first->rate)));
-			for (i = 1; i < r->nr_runs; i++) {
+			for (i = 1; i < r->nr_sides; i++) {
 				double b, n;
 
 				pr = cmp_pair_at(r, i, s);
@@ -141,7 +229,7 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 			fputc('\n', out);
 		}
 		fprintf(out, "%-9s %-18.18s %12s", "CI95", r->names[s], "");
-		for (i = 1; i < r->nr_runs; i++) {
+		for (i = 1; i < r->nr_sides; i++) {
 			st = timed_stat(cmp_pair_at(r, i, s), metric);
 			if (st && !isnan(st->ci_lo))
 				snprintf(cell, sizeof(cell), "[%.4f, %.4f]", st->ci_lo, st->ci_hi);
@@ -150,13 +238,15 @@ static void print_table(FILE *out, const struct cmp_report *r, const char *metri
 			fprintf(out, "  %24s", cell);
 		}
 		for (row = 0; row < 2; row++) {
-			fprintf(out, "\n%-9s %-18.18s %12s", row ? "p(Holm)" : "p(MWU)", r->names[s], "");
-			for (i = 1; i < r->nr_runs; i++) {
+			snprintf(cell, sizeof(cell), "p(%s)", row ? "Holm" : row_test(r, s));
+			fprintf(out, "\n%-9s %-18.18s %12s", cell, r->names[s], "");
+			for (i = 1; i < r->nr_sides; i++) {
 				st = timed_stat(cmp_pair_at(r, i, s), metric);
 				fprintf(out, "  %24s", fmt_p(num, sizeof(num), !st ? NAN :
-							     row ? st->p_adj : st->mwu.p));
+							     row ? st->p_adj : st->p));
 			}
 		}
+		print_components(out, r, s, metric);
 		fputc('\n', out);
 		fputc('\n', out);
 	}
@@ -190,11 +280,22 @@ static void verdict_line(char *buf, size_t size, const struct cmp_pair *pr,
 					"%s%s %+.2f%%, 95%% CI %+.2f%%..%+.2f%%, p %s, p_adj %s",
 					k ? "; " : " (", st->metric, (st->ratio - 1) * 100,
 					(st->ci_lo - 1) * 100, (st->ci_hi - 1) * 100,
-					fmt_p(p, sizeof(p), st->mwu.p),
+					fmt_p(p, sizeof(p), st->p),
 					fmt_p(pa, sizeof(pa), st->p_adj));
 	}
 	if (len < size && o->nr_metrics)
 		snprintf(buf + len, size - len, ")");
+}
+
+/* Has any side more than one run? */
+static bool nested(const struct cmp_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_sides; i++)
+		if (r->sides[i].nr_runs > 1)
+			return true;
+	return false;
 }
 
 static void print_header(FILE *out, const struct cmp_report *r, bool md)
@@ -202,16 +303,21 @@ static void print_header(FILE *out, const struct cmp_report *r, bool md)
 	const struct cmp_opts *o = &r->opts;
 	size_t k;
 
-	fprintf(out, md ? "# septbench compare\n\n| run | id | kernel | hooks |\n| --- | --- | --- | --- |\n" :
+	fprintf(out, md ? "# septbench compare\n\n| run | name | id | kernel | hooks | build |\n| --- | --- | --- | --- | --- | --- |\n" :
 		"septbench compare\n");
 	print_runs(out, r, md);
 	fprintf(out, "%sverdict metric:", md ? "\n" : "\n");
 	for (k = 0; k < o->nr_metrics; k++)
 		fprintf(out, "%s %s", k ? "," : "", o->metrics[k]);
-	fprintf(out, " of the timed phase; threshold %.1f%%, alpha %.2f, 95%% bootstrap CI of the ratio of medians (%u resamples, seed %llu)\n",
-		o->threshold * 100, o->alpha, o->resamples, o->seed);
-	fprintf(out, "%sChange is NEW/BASE - 1 of the median; %s a significant change: CI excludes 1, Holm-adjusted Mann-Whitney p (p_adj) < alpha, at least the threshold.\n",
-		md ? "\n" : "", md ? "**bold** marks" : "*x%* marks");
+	fprintf(out, " of the timed phase; threshold %.1f%%, alpha %.2f, 95%% %sbootstrap CI of the ratio of medians (%u resamples, seed %llu)\n",
+		o->threshold * 100, o->alpha, nested(r) ? "hierarchical (boots, then repetitions) " : "",
+		o->resamples, o->seed);
+	fprintf(out, "%sChange is NEW/BASE - 1 of the median; %s a significant change: CI excludes 1, Holm-adjusted %s p (p_adj) < alpha, at least the threshold.\n",
+		md ? "\n" : "", md ? "**bold** marks" : "*x%* marks",
+		r->any_welch ? "test" : "Mann-Whitney");
+	if (r->any_welch)
+		fprintf(out, "%sTest: Welch's t on the per-boot means of log values where both sides have 2 or more runs (boots: the boot is the unit), else Mann-Whitney U on the repetitions.\n",
+			md ? "\n" : "");
 	fprintf(out, "%sp_adj: Holm's step-down adjustment over the %zu tests of the verdict metric(s) in all scenarios and new runs (family-wise error rate %.2f); each other metric of the timed phase is its own family.\n",
 		md ? "\n" : "", r->family, o->alpha);
 	for (k = 0; k < r->nr_warnings; k++)
@@ -228,9 +334,9 @@ static void print_env(FILE *out, const struct cmp_report *r, bool md)
 		const struct cmp_env_diff *d = &r->env[i];
 
 		fprintf(out, md ? "- %s`%s`:" : "  %s%s:", d->expected ? "(expected) " : "", d->key);
-		for (j = 0; j < r->nr_runs; j++)
+		for (j = 0; j < r->nr_sides; j++)
 			fprintf(out, md ? " %s `%s`%s" : " %s '%s'%s", cmp_run_letter(j),
-				d->values[j] ? d->values[j] : "(absent)", j + 1 < r->nr_runs ? "," : "");
+				d->values[j] ? d->values[j] : "(absent)", j + 1 < r->nr_sides ? "," : "");
 		fputc('\n', out);
 	}
 }
@@ -244,20 +350,22 @@ static void print_tail(FILE *out, const struct cmp_report *r, bool md)
 	fprintf(out, md ? "\n## Verdicts\n\n| scenario | run | verdict |\n| --- | --- | --- |\n" :
 		"\nVerdicts:\n");
 	for (s = 0; s < r->nr_names; s++)
-		for (i = 1; i < r->nr_runs; i++) {
+		for (i = 1; i < r->nr_sides; i++) {
 			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
 
 			verdict_line(line, sizeof(line), pr, &r->opts);
 			fprintf(out, md ? "| %s | %s | %s%s%s |\n" : "  %-18s %s: %s%s%s\n", pr->name,
 				cmp_run_letter(i), pr->verdict != STATS_NO_CHANGE && md ? "**" : "",
 				line, pr->verdict != STATS_NO_CHANGE && md ? "**" : "");
+			if (!md && pr->state == CMP_COMPARED && pr->hint[0])
+				fprintf(out, "  %-18s    hint: %s\n", "", pr->hint);
 		}
 	fprintf(out, md ? "\n**Result:** " : "\nResult: ");
 	if (!r->regression) {
 		fprintf(out, "no significant regression\n");
 	} else {
 		fprintf(out, "significant regression in");
-		for (i = 1; i < r->nr_runs; i++)
+		for (i = 1; i < r->nr_sides; i++)
 			for (s = 0; s < r->nr_names; s++)
 				if (cmp_pair_at(r, i, s)->verdict == STATS_WORSE) {
 					fprintf(out, "%s %s %s", first ? "" : ",", cmp_run_letter(i),
@@ -305,8 +413,49 @@ static void md_stat_row(FILE *out, const struct cmp_stat *st, const char *run)
 	else
 		fprintf(out, "%s%+.2f%%%s | ", sig ? "**" : "", (st->ratio - 1) * 100, sig ? "**" : "");
 	fprintf(out, "%s | %.1f%% / %.1f%% | %s | %s | %s |\n", lo, st->base.cov * 100,
-		st->new.cov * 100, fmt_p(p, sizeof(p), st->mwu.p), fmt_p(pa, sizeof(pa), st->p_adj),
+		st->new.cov * 100, fmt_p(p, sizeof(p), st->p), fmt_p(pa, sizeof(pa), st->p_adj),
 		st->timed ? stats_verdict_name(st->verdict) : "-");
+}
+
+static void md_component_row(FILE *out, const char *metric, const char *side,
+			     const struct stats_nested *v)
+{
+	char w[48], b[48];
+
+	fprintf(out, "| %s | %s | %zu | %zu | %s%% | %s%% |\n", metric, side, v->k, v->n,
+		fmt_num(w, sizeof(w), sd_pct(v->sw2)), fmt_num(b, sizeof(b), sd_pct(v->sb2)));
+}
+
+/* Per verdict metric and side with >= 2 boots: the spread within and between boots. */
+static void md_components(FILE *out, const struct cmp_report *r, size_t s)
+{
+	const struct cmp_pair *pr;
+	const struct cmp_stat *st;
+	bool head = false, base_done;
+	size_t i, j;
+
+	for (j = 0; j < r->opts.nr_metrics; j++) {
+		base_done = false;
+		for (i = 1; i < r->nr_sides; i++) {
+			st = timed_stat(cmp_pair_at(r, i, s), r->opts.metrics[j]);
+			if (!st || !(st->has_var_base || st->has_var_new))
+				continue;
+			if (!head) {
+				fprintf(out, "\nSpread of log values (SD x 100, like a CoV), within a boot and between boots:\n\n| metric | run | boots | repetitions | within-boot SD | between-boot SD |\n| --- | --- | --- | --- | --- | --- |\n");
+				head = true;
+			}
+			if (st->has_var_base && !base_done)
+				md_component_row(out, st->metric, "A", &st->var_base);
+			base_done |= st->has_var_base;
+			if (st->has_var_new)
+				md_component_row(out, st->metric, cmp_run_letter(i), &st->var_new);
+		}
+	}
+	for (i = 1; i < r->nr_sides; i++) {
+		pr = cmp_pair_at(r, i, s);
+		if (pr->state == CMP_COMPARED && pr->hint[0])
+			fprintf(out, "\n%s: %s.\n", cmp_run_letter(i), pr->hint);
+	}
 }
 
 void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots)
@@ -322,13 +471,18 @@ void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots)
 	for (s = 0; s < r->nr_names; s++) {
 		pr = cmp_pair_at(r, 1, s);
 		fprintf(out, "\n### %s\n\n", r->names[s]);
-		if (pr->base && !strcmp(pr->base->status, "complete"))
-			fprintf(out, "kind %s, unit %s, timed phase %s, %zu repetitions in A\n\n",
+		if (pr->base && !strcmp(pr->base->status, "complete")) {
+			fprintf(out, "kind %s, unit %s, timed phase %s, %zu repetitions in A",
 				pr->base->kind, pr->base->unit, pr->base->timed_phase,
 				pr->base->nr_reps);
-		fprintf(out, "| phase | metric | run | A median | median | change | 95%% CI of ratio | CoV A / run | p (MWU) | p_adj (Holm) | verdict |\n");
+			if (pr->base->nr_boots > 1)
+				fprintf(out, " (%zu boots)", pr->base->nr_boots);
+			fprintf(out, "\n\n");
+		}
+		fprintf(out, "| phase | metric | run | A median | median | change | 95%% CI of ratio | CoV A / run | p (%s) | p_adj (Holm) | verdict |\n",
+			row_test(r, s));
 		fprintf(out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		for (i = 1; i < r->nr_runs; i++) {
+		for (i = 1; i < r->nr_sides; i++) {
 			pr = cmp_pair_at(r, i, s);
 			if (pr->state != CMP_COMPARED) {
 				fprintf(out, "| | | %s | | | | | | | | %s |\n", cmp_run_letter(i),
@@ -338,6 +492,7 @@ void cmp_print_md(FILE *out, const struct cmp_report *r, bool with_plots)
 			for (j = 0; j < pr->nr_stats; j++)
 				md_stat_row(out, &pr->stats[j], cmp_run_letter(i));
 		}
+		md_components(out, r, s);
 		if (with_plots && pr->state == CMP_COMPARED)
 			fprintf(out, "\n![%s throughput](%s-throughput.png) ![%s repetitions](%s-reps.png)\n",
 				r->names[s], r->names[s], r->names[s], r->names[s]);
@@ -364,7 +519,15 @@ static json_t *desc_json(const struct stats_desc *d, bool rate)
 	return o;
 }
 
-static json_t *stat_json(const struct cmp_stat *st)
+static json_t *nested_json(const struct stats_nested *v)
+{
+	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "boots", (json_int_t)v->k,
+			 "repetitions", (json_int_t)v->n, "within_sd_pct", num(sd_pct(v->sw2)),
+			 "between_sd_pct", num(sd_pct(v->sb2)), "within_var", num(v->sw2),
+			 "between_var", num(v->sb2), "boot_means_var", num(v->var_means));
+}
+
+static json_t *stat_json(const struct cmp_stat *st, bool welch)
 {
 	json_t *o = json_object();
 
@@ -377,14 +540,30 @@ static json_t *stat_json(const struct cmp_stat *st)
 	json_object_set_new(o, "new", desc_json(&st->new, st->rate));
 	json_object_set_new(o, "ratio", num(st->ratio));
 	json_object_set_new(o, "ci95", json_pack("[oo]", num(st->ci_lo), num(st->ci_hi)));
-	json_object_set_new(o, "u", json_real(st->mwu.u));
+	if (welch) {
+		json_object_set_new(o, "t", num(st->welch.t));
+		json_object_set_new(o, "df", num(st->welch.df));
+		json_object_set_new(o, "welch_scale", json_string(st->welch_log ? "log" : "linear"));
+	} else {
+		json_object_set_new(o, "u", json_real(st->mwu.u));
+	}
 	json_object_set_new(o, "difference", num(st->diff));
-	json_object_set_new(o, "p", num(st->mwu.p));
+	json_object_set_new(o, "p", num(st->p));
 	json_object_set_new(o, "p_adj", num(st->p_adj));
-	json_object_set_new(o, "p_exact", json_boolean(st->mwu.exact));
+	if (!welch)
+		json_object_set_new(o, "p_exact", json_boolean(st->mwu.exact));
 	json_object_set_new(o, "verdict", st->timed ? json_string(stats_verdict_name(st->verdict)) :
 			    json_null());
 	json_object_set_new(o, "decides_exit", json_boolean(st->chosen));
+	if (st->has_var_base || st->has_var_new) {
+		json_t *v = json_object();
+
+		if (st->has_var_base)
+			json_object_set_new(v, "base", nested_json(&st->var_base));
+		if (st->has_var_new)
+			json_object_set_new(v, "new", nested_json(&st->var_new));
+		json_object_set_new(o, "variance", v);
+	}
 	return o;
 }
 
@@ -398,6 +577,32 @@ static const char *state_name(enum cmp_state s)
 	return names[s];
 }
 
+/* A side: its id and first run's fields as before boots, then every run (boot). */
+static json_t *side_json(const struct cmp_side *side, const char *letter)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", letter, "run_id", side->id,
+			      "dir", side->dir, "kernel", side->kernel, "hook_variant",
+			      side->variant, "display_name", side->name), *boots = json_array();
+	const struct cmp_run *run;
+	size_t b;
+
+	if (side->spec[0])
+		json_object_set_new(o, "spec", json_string(side->spec));
+	for (b = 0; b < side->nr_runs; b++) {
+		run = &side->runs[b];
+		json_array_append_new(boots, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "boot",
+						       (json_int_t)b, "run_id", run->run_id, "dir",
+						       run->dir, "display_name", run->name, "kernel",
+						       run->kernel, "build_id", run->build_id[0] ?
+						       json_string(run->build_id) : json_null(),
+						       "hook_variant", run->variant));
+		if (run->label[0])
+			json_object_set_new(json_array_get(boots, b), "label", json_string(run->label));
+	}
+	json_object_set_new(o, "boots", boots);
+	return o;
+}
+
 json_t *cmp_report_json(const struct cmp_report *r)
 {
 	json_t *doc = json_object(), *runs = json_array(), *cmps = json_array(), *a, *o;
@@ -407,12 +612,8 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	json_object_set_new(doc, "schema", json_string("septbench-compare/1"));
 	json_object_set_new(doc, "kind", json_string(CMP_REPORT_KIND));
 	json_object_set_new(doc, "results_schema", json_string(RESULTS_SCHEMA));
-	for (i = 0; i < r->nr_runs; i++)
-		json_array_append_new(runs, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
-						      cmp_run_letter(i), "run_id", r->runs[i].run_id,
-						      "dir", r->runs[i].dir, "kernel",
-						      r->runs[i].kernel, "hook_variant",
-						      r->runs[i].variant));
+	for (i = 0; i < r->nr_sides; i++)
+		json_array_append_new(runs, side_json(&r->sides[i], cmp_run_letter(i)));
 	json_object_set_new(doc, "runs", runs);
 	a = json_array();
 	for (i = 0; i < o_->nr_metrics; i++)
@@ -423,7 +624,7 @@ json_t *cmp_report_json(const struct cmp_report *r)
 				      (int)o_->resamples, "seed", (json_int_t)o_->seed, "confidence",
 				      0.95, "p_adjust", "holm", "family_size",
 				      (json_int_t)r->family));
-	for (i = 1; i < r->nr_runs; i++) {
+	for (i = 1; i < r->nr_sides; i++) {
 		json_t *scen = json_array();
 
 		for (s = 0; s < r->nr_names; s++) {
@@ -441,9 +642,17 @@ json_t *cmp_report_json(const struct cmp_report *r)
 				if (pr->params_diff[0])
 					json_object_set_new(o, "params_differ",
 							    json_string(pr->params_diff));
+				json_object_set_new(o, "test", json_string(pr->welch ? "welch-boots" :
+									    "mwu"));
+				json_object_set_new(o, "boots", json_pack("{s:I, s:I}", "base",
+									  (json_int_t)pr->base->nr_boots,
+									  "new",
+									  (json_int_t)pr->new->nr_boots));
+				if (pr->hint[0])
+					json_object_set_new(o, "hint", json_string(pr->hint));
 				a = json_array();
 				for (j = 0; j < pr->nr_stats; j++)
-					json_array_append_new(a, stat_json(&pr->stats[j]));
+					json_array_append_new(a, stat_json(&pr->stats[j], pr->welch));
 				json_object_set_new(o, "stats", a);
 			}
 			json_array_append_new(scen, o);
@@ -456,7 +665,7 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	for (i = 0; i < r->nr_env; i++) {
 		json_t *vals = json_array();
 
-		for (j = 0; j < r->nr_runs; j++)
+		for (j = 0; j < r->nr_sides; j++)
 			json_array_append_new(vals, r->env[i].values[j] ?
 					      json_string(r->env[i].values[j]) : json_null());
 		json_array_append_new(a, json_pack("{s:s, s:o, s:b}", "key", r->env[i].key,

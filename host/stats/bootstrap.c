@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Seeded percentile bootstrap of medians.  A resample is a multiset of
+ * Seeded percentile bootstrap of medians, flat or hierarchical (boots,
+ * then repetitions within each drawn boot).  A resample is a multiset of
  * repetition indices; its median is found by walking the metric's sort
  * order and adding up how often each repetition was drawn, which needs no
  * copy and no sort per resample (and is shared by all metrics of a pair).
@@ -103,10 +104,42 @@ static void draw(struct stats_rng *r, unsigned int *counts, size_t n)
 		counts[stats_rng_below(r, n)]++;
 }
 
-/* Median of the resample described by counts, through the sort order. */
-static double resample_median(const struct stats_boot_sample *s, const unsigned int *counts)
+/*
+ * One resample of @s into counts; returns its size.  Nested: k boots
+ * with replacement, then each drawn boot's repetitions with replacement
+ * (a boot drawn twice is resampled twice, independently).  Flat: the
+ * draws above, nothing more, so one boot gives the same stream.
+ */
+static size_t draw_sample(struct stats_rng *r, unsigned int *counts,
+			  const struct stats_boot_sample *s)
 {
-	size_t lo_rank = (s->n - 1) / 2, hi_rank = s->n / 2, seen = 0, i;
+	size_t k, j, start, len, total = 0;
+	uint32_t b;
+
+	if (s->nr_boots <= 1) {
+		draw(r, counts, s->n);
+		return s->n;
+	}
+	memset(counts, 0, s->n * sizeof(*counts));
+	for (k = 0; k < s->nr_boots; k++) {
+		b = stats_rng_below(r, s->nr_boots);
+		start = b ? s->boot_end[b - 1] : 0;
+		len = s->boot_end[b] - start;
+		for (j = 0; j < len; j++)
+			counts[start + stats_rng_below(r, len)]++;
+		total += len;
+	}
+	return total;
+}
+
+/*
+ * Median of the resample described by counts (@total draws), through the
+ * sort order.
+ */
+static double resample_median(const struct stats_boot_sample *s, const unsigned int *counts,
+			      size_t total)
+{
+	size_t lo_rank = (total - 1) / 2, hi_rank = total / 2, seen = 0, i;
 	double lo = NAN;
 
 	for (i = 0; i < s->n; i++) {
@@ -118,7 +151,41 @@ static double resample_median(const struct stats_boot_sample *s, const unsigned 
 		if (seen > hi_rank)
 			return lo / 2 + s->x[idx] / 2;
 	}
-	return NAN;	/* not reached: counts add up to n */
+	return NAN;	/* not reached: counts add up to total */
+}
+
+/* Boots that cover 0..n-1 in order, none empty; 0 or 1 boot is flat. */
+static bool boots_ok(const struct stats_boot_sample *s)
+{
+	size_t k, start;
+
+	if (s->nr_boots <= 1)
+		return true;
+	if (!s->boot_end || s->nr_boots > UINT32_MAX || s->boot_end[s->nr_boots - 1] != s->n)
+		return false;
+	for (k = 0; k < s->nr_boots; k++) {
+		start = k ? s->boot_end[k - 1] : 0;
+		if (s->boot_end[k] <= start)
+			return false;
+	}
+	return true;
+}
+
+/* Resamples of one metric serve all: the same boots everywhere. */
+static bool same_boots(const struct stats_boot_sample *s, const struct stats_boot_sample *t)
+{
+	size_t k;
+
+	if ((s->nr_boots <= 1) != (t->nr_boots <= 1))
+		return false;
+	if (s->nr_boots <= 1)
+		return true;
+	if (s->nr_boots != t->nr_boots)
+		return false;
+	for (k = 0; k < s->nr_boots; k++)
+		if (s->boot_end[k] != t->boot_end[k])
+			return false;
+	return true;
 }
 
 /*
@@ -150,7 +217,7 @@ static void interval(double *v, size_t n, double level, double *lo, double *hi)
 int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int resamples,
 			  double level, uint64_t seed)
 {
-	size_t na, nb, i, j;
+	size_t na, nb, i, j, ta, tb;
 	unsigned int *ca = NULL, *cb = NULL;
 	double *ratios = NULL, ma, mb;
 	size_t *orders = NULL;
@@ -162,10 +229,11 @@ int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int r
 	na = m[0].a.n;
 	nb = m[0].b.n;
 	if (!na || !nb || !resamples || na > UINT32_MAX || nb > UINT32_MAX ||
-	    !(level > 0 && level < 1))
+	    !(level > 0 && level < 1) || !boots_ok(&m[0].a) || !boots_ok(&m[0].b))
 		return -EINVAL;
 	for (j = 0; j < nr; j++)
-		if (m[j].a.n != na || m[j].b.n != nb)
+		if (m[j].a.n != na || m[j].b.n != nb || !same_boots(&m[j].a, &m[0].a) ||
+		    !same_boots(&m[j].b, &m[0].b))
 			return -EINVAL;
 	ca = malloc(na * sizeof(*ca));
 	cb = malloc(nb * sizeof(*cb));
@@ -181,16 +249,18 @@ int stats_bootstrap_ratio(struct stats_boot_metric *m, size_t nr, unsigned int r
 	}
 	stats_rng_seed(&rng, seed);
 	for (i = 0; i < resamples; i++) {
-		draw(&rng, ca, na);
-		draw(&rng, cb, nb);
+		ta = draw_sample(&rng, ca, &m[0].a);
+		tb = draw_sample(&rng, cb, &m[0].b);
 		for (j = 0; j < nr; j++) {
-			ma = resample_median(&m[j].a, ca);
-			mb = resample_median(&m[j].b, cb);
+			ma = resample_median(&m[j].a, ca, ta);
+			mb = resample_median(&m[j].b, cb, tb);
 			ratios[j * resamples + i] = ma > 0 && (mb > 0 || !m[j].positive) ?
 						    mb / ma : NAN;
 		}
 	}
 	for (j = 0; j < nr; j++) {
+		if (m[j].draws)
+			memcpy(m[j].draws, ratios + j * resamples, resamples * sizeof(*ratios));
 		interval(ratios + j * resamples, resamples, level, &m[j].ratio_lo, &m[j].ratio_hi);
 		m[j].a.order = m[j].b.order = NULL;
 	}
@@ -203,20 +273,20 @@ out:
 	return err;
 }
 
-int stats_bootstrap_median(const double *x, size_t n, unsigned int resamples, double level,
-			   uint64_t seed, double *lo, double *hi)
+int stats_bootstrap_median_sample(const struct stats_boot_sample *in, unsigned int resamples,
+				  double level, uint64_t seed, double *lo, double *hi)
 {
-	struct stats_boot_sample s = { .n = n, .x = x };
+	struct stats_boot_sample s = *in;
 	unsigned int *counts;
 	struct stats_rng rng;
 	double *med;
-	size_t i;
+	size_t i, total;
 
 	*lo = *hi = NAN;
-	if (!n || !resamples || n > UINT32_MAX || !(level > 0 && level < 1))
+	if (!s.n || !resamples || s.n > UINT32_MAX || !(level > 0 && level < 1) || !boots_ok(&s))
 		return -EINVAL;
-	counts = malloc(n * sizeof(*counts));
-	s.order = malloc(n * sizeof(*s.order));
+	counts = malloc(s.n * sizeof(*counts));
+	s.order = malloc(s.n * sizeof(*s.order));
 	med = malloc(resamples * sizeof(*med));
 	if (!counts || !s.order || !med) {
 		free(counts);
@@ -227,12 +297,20 @@ int stats_bootstrap_median(const double *x, size_t n, unsigned int resamples, do
 	sort_order(&s);
 	stats_rng_seed(&rng, seed);
 	for (i = 0; i < resamples; i++) {
-		draw(&rng, counts, n);
-		med[i] = resample_median(&s, counts);
+		total = draw_sample(&rng, counts, &s);
+		med[i] = resample_median(&s, counts, total);
 	}
 	interval(med, resamples, level, lo, hi);
 	free(counts);
 	free(s.order);
 	free(med);
 	return 0;
+}
+
+int stats_bootstrap_median(const double *x, size_t n, unsigned int resamples, double level,
+			   uint64_t seed, double *lo, double *hi)
+{
+	struct stats_boot_sample s = { .n = n, .x = x };
+
+	return stats_bootstrap_median_sample(&s, resamples, level, seed, lo, hi);
 }

@@ -2,7 +2,9 @@
 /*
  * Known answers for host/stats: descriptive edge cases, Mann-Whitney U
  * against published worked examples and brute-force enumeration, the
- * seeded bootstrap, Holm's adjustment worked by hand, verdicts.
+ * seeded bootstrap, flat and nested in boots (worked by hand), the t
+ * distribution and Welch's test, variance components, Holm's adjustment
+ * worked by hand, verdicts.
  */
 #include "tap.h"
 #include "stats/stats.h"
@@ -226,6 +228,186 @@ static void test_bootstrap(void)
 	tap_is_int(stats_bootstrap_ratio(m2, 1, 100, 0.95, 1), -EINVAL, "empty sample rejected");
 }
 
+/* Frequency of @v among n draws. */
+static double freq(const double *draws, size_t n, double v)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += draws[i] == v;
+	return (double)k / n;
+}
+
+#define NDRAWS 20000
+
+static void test_bootstrap_nested(void)
+{
+	/*
+	 * New side: two boots {1, 1} and {3, 3}; base: constant 1, so the
+	 * ratio is the resample's median.  Boots drawn with replacement:
+	 * (1,1) 1/4 -> median 1, mixed 1/2 -> {1,1,3,3} median 2, (3,3) 1/4
+	 * -> 3, whatever the repetitions drawn within them.  A flat bootstrap
+	 * of the same four values gives 5/16, 6/16, 5/16 instead.
+	 */
+	const double one[] = { 1, 1, 1 }, two[] = { 1, 1, 3, 3 }, skew[] = { 1, 3, 3, 3 };
+	const size_t two_end[] = { 2, 4 }, skew_end[] = { 1, 4 };
+	static double draws[NDRAWS];
+	double a[20], b[20], lo, hi;
+	struct stats_boot_metric m[2];
+	const size_t end_a[] = { 20 }, end_b[] = { 17 };
+	struct stats_rng rng;
+	bool only;
+	size_t i;
+	int r;
+
+	memset(m, 0, sizeof(m));
+	m[0].a = (struct stats_boot_sample){ .n = 3, .x = one };
+	m[0].b = (struct stats_boot_sample){ .n = 4, .x = two, .nr_boots = 2, .boot_end = two_end };
+	m[0].draws = draws;
+	r = stats_bootstrap_ratio(m, 1, NDRAWS, 0.90, 11);
+	only = true;
+	for (i = 0; i < NDRAWS; i++)
+		only &= draws[i] == 1 || draws[i] == 2 || draws[i] == 3;
+	tap_ok(!r && only, "boots {1,1} {3,3}: every resampled median is 1, 2 or 3");
+	tap_ok(near(freq(draws, NDRAWS, 1), 0.25, 0.015) && near(freq(draws, NDRAWS, 2), 0.5, 0.015) &&
+	       near(freq(draws, NDRAWS, 3), 0.25, 0.015),
+	       "boots {1,1} {3,3}: median 1, 2, 3 with frequencies 1/4, 1/2, 1/4 (%.4f %.4f %.4f)",
+	       freq(draws, NDRAWS, 1), freq(draws, NDRAWS, 2), freq(draws, NDRAWS, 3));
+	tap_ok(m[0].ratio_lo == 1 && m[0].ratio_hi == 3,
+	       "boots {1,1} {3,3}: 90%% interval [1, 3] (the 5%% and 95%% quantiles)");
+	m[0].b.nr_boots = 0;
+	r = stats_bootstrap_ratio(m, 1, NDRAWS, 0.90, 11);
+	tap_ok(!r && near(freq(draws, NDRAWS, 2), 6.0 / 16, 0.015) &&
+	       near(freq(draws, NDRAWS, 1), 5.0 / 16, 0.015),
+	       "the same values flat: 5/16, 6/16, 5/16 (%.4f %.4f): the nesting is what differs",
+	       freq(draws, NDRAWS, 1), freq(draws, NDRAWS, 2));
+	/* Unequal boots {1} and {3,3,3}: (1,1) -> {1,1} median 1, 1/4; else 3. */
+	m[0].b = (struct stats_boot_sample){ .n = 4, .x = skew, .nr_boots = 2, .boot_end = skew_end };
+	r = stats_bootstrap_ratio(m, 1, NDRAWS, 0.90, 12);
+	tap_ok(!r && near(freq(draws, NDRAWS, 1), 0.25, 0.015) &&
+	       near(freq(draws, NDRAWS, 3), 0.75, 0.015),
+	       "boots {1} {3,3,3}: median 1 with 1/4, 3 with 3/4 (%.4f %.4f): resample sizes vary",
+	       freq(draws, NDRAWS, 1), freq(draws, NDRAWS, 3));
+	/* Hierarchical base: ratio 1 / median, the same three values. */
+	m[0].a = (struct stats_boot_sample){ .n = 4, .x = two, .nr_boots = 2, .boot_end = two_end };
+	m[0].b = (struct stats_boot_sample){ .n = 3, .x = one };
+	r = stats_bootstrap_ratio(m, 1, NDRAWS, 0.90, 13);
+	tap_ok(!r && near(freq(draws, NDRAWS, 0.5), 0.5, 0.015) &&
+	       near(freq(draws, NDRAWS, 1.0 / 3), 0.25, 0.015),
+	       "nested base: ratio 1/2 with 1/2, 1/3 with 1/4 (%.4f %.4f)",
+	       freq(draws, NDRAWS, 0.5), freq(draws, NDRAWS, 1.0 / 3));
+	m[0].a.boot_end = skew_end;	/* ends at 4, but boots of another shape */
+	m[1] = m[0];
+	m[1].a.boot_end = two_end;
+	m[0].draws = m[1].draws = NULL;
+	tap_is_int(stats_bootstrap_ratio(m, 2, 100, 0.95, 1), -EINVAL,
+		   "metrics of one pair with different boots rejected");
+	m[0].a.boot_end = (const size_t[]){ 2, 3 };
+	tap_is_int(stats_bootstrap_ratio(m, 1, 100, 0.95, 1), -EINVAL,
+		   "boots that do not cover the sample rejected");
+
+	/*
+	 * One boot per side is today's bootstrap, bit for bit: the intervals
+	 * below were printed (%a) by stats_bootstrap_ratio before boots
+	 * existed, for these samples (n 20 and 17) and seed 7.
+	 */
+	stats_rng_seed(&rng, 42);
+	for (i = 0; i < 20; i++) {
+		a[i] = 1000 * (1 + ((double)stats_rng_below(&rng, 2001) - 1000) / 100000);
+		b[i] = 1100 * (1 + ((double)stats_rng_below(&rng, 2001) - 1000) / 100000);
+	}
+	memset(m, 0, sizeof(m));
+	m[0].a = (struct stats_boot_sample){ .n = 20, .x = a, .nr_boots = 1, .boot_end = end_a };
+	m[0].b = (struct stats_boot_sample){ .n = 17, .x = b, .nr_boots = 1, .boot_end = end_b };
+	m[1].a = (struct stats_boot_sample){ .n = 20, .x = b, .nr_boots = 1, .boot_end = end_a };
+	m[1].b = (struct stats_boot_sample){ .n = 17, .x = a, .nr_boots = 1, .boot_end = end_b };
+	r = stats_bootstrap_ratio(m, 2, 10000, 0.95, 7);
+	tap_ok(!r && m[0].ratio_lo == 0x1.180209a211d2fp+0 && m[0].ratio_hi == 0x1.1af3207a49092p+0 &&
+	       m[1].ratio_lo == 0x1.ce92dab6b580cp-1 && m[1].ratio_hi == 0x1.d3bf6347ffd7fp-1,
+	       "one boot per side: the CI of the flat bootstrap before boots, == ([%a, %a])",
+	       m[0].ratio_lo, m[0].ratio_hi);
+	m[0].a.nr_boots = m[0].b.nr_boots = m[1].a.nr_boots = m[1].b.nr_boots = 0;
+	r = stats_bootstrap_ratio(m, 2, 10000, 0.95, 7);
+	tap_ok(!r && m[0].ratio_lo == 0x1.180209a211d2fp+0 && m[0].ratio_hi == 0x1.1af3207a49092p+0,
+	       "no boots given: the same, ==");
+	r = stats_bootstrap_median_sample(&m[0].a, 10000, 0.95, 3, &lo, &hi);
+	tap_ok(!r && lo == 0x1.f385c28f5c29p+9 && hi == 0x1.f667ae147ae14p+9,
+	       "median CI of one sample: the same as before boots, ==");
+}
+
+static void test_t_dist(void)
+{
+	/*
+	 * Reference values from mpmath 1.3 (betainc, 30 digits); closed forms
+	 * for df 1 (Cauchy) and 2: P(T <= t) = 1/2 + t / (2 sqrt(2 + t^2)).
+	 */
+	struct stats_welch w;
+	const double a[] = { 1, 2, 3, 4 }, b[] = { 2, 4, 6, 8, 10 };
+	const double c5[] = { 5, 5 }, c6[] = { 6, 6 };
+
+	tap_ok(near(2 * (1 - stats_t_cdf(2, 5)), 0.101939478829858, 1e-12),
+	       "t = 2, df = 5: two-sided p 0.1019");
+	tap_ok(near(2 * (1 - stats_t_cdf(2.228138851986, 10)), 0.05, 1e-11),
+	       "t = 2.228, df = 10: two-sided p 0.05 (the table's critical value)");
+	tap_ok(near(stats_t_cdf(1, 1), 0.75, 1e-14) && near(stats_t_cdf(-1, 1), 0.25, 1e-14),
+	       "df = 1 (Cauchy): P(T <= 1) = 3/4, P(T <= -1) = 1/4");
+	tap_ok(near(stats_t_cdf(2, 2), 0.5 + 2 / (2 * sqrt(6)), 1e-14),
+	       "df = 2: P(T <= 2) = 1/2 + 1/sqrt(6)");
+	tap_ok(stats_t_cdf(0, 3.7) == 0.5 && near(stats_t_cdf(-2, 5) + stats_t_cdf(2, 5), 1, 1e-15),
+	       "t = 0: 1/2; symmetric");
+	tap_ok(near(stats_t_cdf(3.5, 30.5), 1 - 0.00145446978724574 / 2, 1e-13) &&
+	       near(stats_t_cdf(0.7, 1.3), 1 - 0.587845272484340 / 2, 1e-13),
+	       "real df: 30.5 and 1.3 (Welch's are not integers)");
+	tap_ok(near(stats_beta_inc(0.3, 2.5, 1.5), 0.0889437231706656, 1e-14) &&
+	       near(stats_beta_inc(0.45, 50, 60), 0.464235291430604, 1e-12) &&
+	       near(stats_beta_inc(0.3, 2.5, 1), pow(0.3, 2.5), 1e-15),
+	       "I_x(a, b): mpmath's values, and x^a for b = 1");
+	tap_ok(isnan(stats_t_cdf(1, 0)) && isnan(stats_beta_inc(1.5, 1, 1)), "bad df or x: NaN");
+	/* By hand: se^2 = (5/3)/4 + 10/5, t = 3.5 / se, df by Welch-Satterthwaite. */
+	tap_ok(!stats_welch(a, 4, b, 5, &w) && near(w.t, 2.25143632315937, 1e-13) &&
+	       near(w.df, 5.52078774617068, 1e-13) && near(w.p, 0.0691335931923924, 1e-12),
+	       "Welch {1,2,3,4} vs {2,4,6,8,10}: t 2.2514, df 5.5208, p 0.0691");
+	tap_ok(!stats_welch(b, 5, a, 4, &w) && near(w.t, -2.25143632315937, 1e-13) &&
+	       near(w.p, 0.0691335931923924, 1e-12), "swapped: t negative, same p");
+	tap_ok(!stats_welch(c5, 2, c5, 2, &w) && w.p == 1 && !stats_welch(c5, 2, c6, 2, &w) &&
+	       w.p == 0 && isinf(w.t), "no spread: p 1 for equal means, 0 for different ones");
+	tap_is_int(stats_welch(a, 1, b, 5, &w), -EINVAL, "Welch needs 2 values a side");
+}
+
+static void test_nested(void)
+{
+	/*
+	 * log values: boots {0,2} {1,3} {4,6}.  Within: SS 2 + 2 + 2 over
+	 * 6 - 3 df, sw2 = 2.  Boot means 1, 2, 5: variance 13/3; sb2 =
+	 * 13/3 - 2/2 = 10/3.
+	 */
+	const double y[] = { 0, 2, 1, 3, 4, 6 }, flat[] = { 0, 2, 2, 0 }, uneq[] = { 0, 2, 4 };
+	const double neg[] = { 1, -1 };
+	const size_t end3[] = { 2, 4, 6 }, end2[] = { 2, 4 }, end_u[] = { 2, 3 }, end1[] = { 1, 2 };
+	struct stats_nested v;
+	double x[6], means[3];
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		x[i] = exp(y[i]);
+	tap_ok(!stats_nested(x, 3, end3, true, &v) && v.k == 3 && v.n == 6 && near(v.sw2, 2, 1e-13) &&
+	       near(v.var_means, 13.0 / 3, 1e-13) && near(v.sb2, 10.0 / 3, 1e-13),
+	       "log of exp({0,2} {1,3} {4,6}): sw2 2, var of means 13/3, sb2 10/3");
+	tap_ok(!stats_nested(y, 3, end3, false, &v) && near(v.sb2, 10.0 / 3, 1e-15),
+	       "the same values, linear");
+	tap_ok(!stats_boot_means(x, 3, end3, true, means) && near(means[0], 1, 1e-15) &&
+	       near(means[1], 2, 1e-15) && near(means[2], 5, 1e-15), "per-boot means of log: 1 2 5");
+	tap_ok(!stats_nested(flat, 2, end2, false, &v) && v.sw2 == 2 && v.var_means == 0 && v.sb2 == 0,
+	       "equal boot means: sb2 = 0 - 1 clamped at 0");
+	/* {0,2} {4}: sw2 = 2 over 1 df; means 1, 4: var 4.5; sb2 = 4.5 - 2 (1/2 + 1)/2 = 3. */
+	tap_ok(!stats_nested(uneq, 2, end_u, false, &v) && v.sw2 == 2 && v.var_means == 4.5 &&
+	       v.sb2 == 3, "unequal boots {0,2} {4}: sw2 2, sb2 3");
+	tap_ok(!stats_nested(uneq, 2, end1, false, &v) && isnan(v.sw2) && isnan(v.sb2),
+	       "one repetition per boot: no within-boot variance (NaN)");
+	tap_is_int(stats_nested(neg, 2, end1, true, &v), -EINVAL, "log of a value <= 0 rejected");
+	tap_is_int(stats_nested(y, 1, end3, false, &v), -EINVAL, "one boot: no components");
+}
+
 static bool all_near(const double *got, const double *want, size_t n)
 {
 	bool r = true;
@@ -306,11 +488,14 @@ static void test_verdict(void)
 
 int main(void)
 {
-	tap_plan(51);
+	tap_plan(51 + 11 + 12 + 8);
 	test_describe();
 	test_mann_whitney();
 	test_rng();
 	test_bootstrap();
+	test_bootstrap_nested();
+	test_t_dist();
+	test_nested();
 	test_holm();
 	test_verdict();
 	return tap_done();
