@@ -4,6 +4,8 @@
 #   make bench      run the default suite on this kernel (installs what it needs)
 #   make test       unit tests (ASan/UBSan) + integration tests in the test VM
 #   make vmtest CMD="..."   run a command in the test VM (KVM inside QEMU)
+#   make kernel KSRC=TREE [REV=REV] [KBUILD_ARGS=...]   build a kernel (scripts/kbuild)
+#   make test-kernel        the test VM's src kernel (once, cached)
 #   make deps       install the distribution packages for all of the above
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -32,7 +34,7 @@ $(BUILD)/config.mk: scripts/kheaders scripts/lib/debarchive.sh
 	@flags=$$(KSRC="$(KSRC)" CC="$(CC)" scripts/kheaders) && \
 		printf 'KHDR_CFLAGS := %s\nKHDR_KSRC := %s\n' "$$flags" "$(KSRC)" >$@.tmp && mv $@.tmp $@
 
-NEED_CONFIG := $(filter-out clean deps help,$(MAKECMDGOALS))
+NEED_CONFIG := $(filter-out clean deps help kernel test-kernel,$(MAKECMDGOALS))
 ifneq ($(if $(MAKECMDGOALS),$(NEED_CONFIG),all),)
 -include $(BUILD)/config.mk
 # A different KSRC= than the cached one means other headers.
@@ -56,7 +58,8 @@ HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
 SAN_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(BUILD)/san/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all bench compare test unit-test integration-test vmtest install deps clean help check-libs
+.PHONY: all bench compare test unit-test integration-test vmtest install deps clean help check-libs \
+	kernel test-kernel
 
 all: $(BUILD)/septbench
 
@@ -103,8 +106,27 @@ integration-test: all
 
 test:
 	@scripts/deps test
+	@$(MAKE) --no-print-directory test-kernel
 	@$(MAKE) --no-print-directory unit-test
 	@$(MAKE) --no-print-directory integration-test
+
+# Built once (15 to 20 minutes on 2 cores), then reused from the cache;
+# SEPTBENCH_SKIP_KBUILD=1 skips it and the tests that boot it.
+test-kernel:
+	@if [ "$${SEPTBENCH_SKIP_KBUILD:-0}" = 1 ]; then \
+		echo "septbench: SEPTBENCH_SKIP_KBUILD=1: not building the src test kernel; tests that boot it skip"; \
+	elif scripts/kbuild --test-kernel --cached >/dev/null 2>&1; then \
+		echo "septbench: src test kernel: cached"; \
+	else \
+		scripts/deps kbuild && \
+		echo "septbench: building the src test kernel from Debian's linux-source (once: downloads 160 MB, then 15 to 20 minutes on 2 cores; SEPTBENCH_SKIP_KBUILD=1 skips)" && \
+		scripts/kbuild --test-kernel; \
+	fi
+
+kernel:
+	@test -n "$(KSRC)" || { echo "usage: make kernel KSRC=TREE [REV=REV] [KBUILD_ARGS=...]" >&2; exit 2; }
+	@scripts/deps kbuild
+	scripts/kbuild --tree "$(KSRC)" --rev "$(or $(REV),HEAD)" $(KBUILD_ARGS)
 
 vmtest: $(BUILD)/septbench
 	scripts/vmtest $(VMTEST_ARGS) -- $(or $(CMD),$(BUILD)/septbench env)

@@ -576,6 +576,9 @@ static int make_run_dir(struct run_cmd *rc)
 			snprintf(rc->dir, sizeof(rc->dir), "%s/%s-%d", rc->out, id, i);
 		if (!mkdir(rc->dir, 0755)) {
 			json_object_set_new(rc->meta, "run_id", json_string(strrchr(rc->dir, '/') + 1));
+			/* compare names runs by it; the run id alone is ambiguous to parse */
+			if (rc->label)
+				json_object_set_new(rc->meta, "label", json_string(rc->label));
 			return 0;
 		}
 		if (errno != EEXIST)
