@@ -3,6 +3,9 @@
 #   make            build build/septbench
 #   make bench      run the default suite on this kernel (installs what it needs)
 #   make test       unit tests (ASan/UBSan) + integration tests in the test VM
+#   make ab A=K B=K ROUNDS=N [AB_ARGS="run options"] [KSRC=TREE]
+#                   kernel A against kernel B in balanced rounds of boots
+#                   (no arguments: old vs new in the test VM, 2 rounds, short suite)
 #   make vmtest CMD="..."   run a command in the test VM (KVM inside QEMU)
 #   make deps       install the distribution packages for all of the above
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -56,7 +59,7 @@ HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
 SAN_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(BUILD)/san/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all bench compare test unit-test integration-test vmtest install deps clean help check-libs
+.PHONY: all ab bench compare test unit-test integration-test vmtest install deps clean help check-libs
 
 all: $(BUILD)/septbench
 
@@ -93,6 +96,13 @@ bench:
 compare: $(BUILD)/septbench
 	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=results/<run> NEW=results/<run> [COMPARE_ARGS=...]" >&2; exit 2; }
 	$(BUILD)/septbench compare $(BASE) $(NEW) $(COMPARE_ARGS)
+
+# Without A, B and AB_ARGS: the test VM's old and new kernels, a short suite.
+ab:
+	@scripts/deps bench
+	@$(MAKE) --no-print-directory all
+	scripts/ab --rounds $(or $(ROUNDS),2) $(if $(A)$(B)$(AB_ARGS),,--short) \
+		$(if $(KSRC),--ksrc $(KSRC)) $(or $(A),old) $(or $(B),new) $(if $(AB_ARGS),-- $(AB_ARGS))
 
 unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)
