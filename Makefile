@@ -3,6 +3,9 @@
 #   make            build build/septbench
 #   make bench      run the default suite on this kernel (installs what it needs)
 #   make test       unit tests (ASan/UBSan) + integration tests in the test VM
+#   make ab A=K B=K ROUNDS=N [AB_ARGS="run options"] [KSRC=TREE]
+#                   kernel A against kernel B in balanced rounds of boots
+#                   (no arguments: old vs new in the test VM, 2 rounds, short suite)
 #   make vmtest CMD="..."   run a command in the test VM (KVM inside QEMU)
 #   make kernel KSRC=TREE [REV=REV] [KBUILD_ARGS=...]   build a kernel (scripts/kbuild)
 #   make test-kernel        the test VM's src kernel (once, cached)
@@ -34,7 +37,7 @@ $(BUILD)/config.mk: scripts/kheaders scripts/lib/debarchive.sh
 	@flags=$$(KSRC="$(KSRC)" CC="$(CC)" scripts/kheaders) && \
 		printf 'KHDR_CFLAGS := %s\nKHDR_KSRC := %s\n' "$$flags" "$(KSRC)" >$@.tmp && mv $@.tmp $@
 
-NEED_CONFIG := $(filter-out clean deps help kernel test-kernel,$(MAKECMDGOALS))
+NEED_CONFIG := $(filter-out clean deps help kernel test-kernel ab,$(MAKECMDGOALS))
 ifneq ($(if $(MAKECMDGOALS),$(NEED_CONFIG),all),)
 -include $(BUILD)/config.mk
 # A different KSRC= than the cached one means other headers.
@@ -58,7 +61,7 @@ HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
 SAN_LIB_OBJS := $(HOST_LIB_SRCS:%.c=$(BUILD)/san/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all bench compare test unit-test integration-test vmtest install deps clean help check-libs \
+.PHONY: all ab bench compare test unit-test integration-test vmtest install deps clean help check-libs \
 	kernel test-kernel
 
 all: $(BUILD)/septbench
@@ -96,6 +99,14 @@ bench:
 compare: $(BUILD)/septbench
 	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=\"results/<run> ...\" NEW=\"results/<run> ...\" [COMPARE_ARGS=...]" >&2; exit 2; }
 	$(BUILD)/septbench compare --base $(BASE) --new $(NEW) $(COMPARE_ARGS)
+
+# Without A, B and AB_ARGS: the test VM's old and new kernels, a short suite.
+# KSRC= here names the tree kernels are built from, not the uapi headers.
+ab:
+	@scripts/deps bench
+	@$(MAKE) --no-print-directory all KSRC=
+	scripts/ab --rounds $(or $(ROUNDS),2) $(if $(A)$(B)$(AB_ARGS),,--short) \
+		$(if $(KSRC),--ksrc $(KSRC)) $(or $(A),old) $(or $(B),new) $(if $(AB_ARGS),-- $(AB_ARGS))
 
 unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)
