@@ -17,6 +17,12 @@ trap 'rm -rf "$work"' EXIT
 guest=$TOP/tests/integration/vm/ab-kexec-guest.sh
 unset SEPTBENCH_AB_STOP_AFTER SEPTBENCH_AB_KEXEC SEPTBENCH_AB_KROOT
 
+# A is the src test kernel (built in make test) where it is built: the
+# kernel of our own that kexec takes into a distribution build and back.
+A=old
+"$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 && A=src
+diag "A=$A B=new"
+
 # The guest sees the kernel cache read-only: fetch and pin both here.
 for k in old new; do
 	abi=$("$TOP/scripts/vmtest" --print-boot --kernel "$k" 2>/dev/null | sed -n 's/^abi=//p')
@@ -30,8 +36,8 @@ link=$work/root/etc/systemd/system/multi-user.target.wants/septbench-ab.service
 
 res=$work/res
 t0=$(date +%s)
-"$TOP/scripts/vmtest" --kernel old --mem 1536 --timeout 1800 -- "$guest" "$res" 0 \
-	--driver kexec --yes --rounds 2 old new -- \
+"$TOP/scripts/vmtest" --kernel "$A" --mem 1536 --timeout 1800 -- "$guest" "$res" 0 \
+	--driver kexec --yes --rounds 2 "$A" new -- \
 	--scenario fault-4k --scenario prefault-4k --mem 16M --reps 3 >"$work/out" 2>"$work/err"
 rc=$?
 diag "4 boots, 4 runs and the compare in one VM: $(($(date +%s) - t0)) s"
@@ -66,8 +72,8 @@ ok $? "at the end: no unit, no pointer"
 
 # --abort in the middle.
 res=$work/abort
-SEPTBENCH_AB_STOP_AFTER=1 "$TOP/scripts/vmtest" --kernel old --mem 1536 --timeout 900 -- "$guest" "$res" 0 \
-	--driver kexec --yes --rounds 2 old new -- \
+SEPTBENCH_AB_STOP_AFTER=1 "$TOP/scripts/vmtest" --kernel "$A" --mem 1536 --timeout 900 -- "$guest" "$res" 0 \
+	--driver kexec --yes --rounds 2 "$A" new -- \
 	--scenario prefault-4k --mem 16M --reps 2 >"$work/out2" 2>"$work/err2"
 rc=$?
 p=$(ls "$res"/ab-*/plan.json 2>/dev/null | head -n 1)
