@@ -50,7 +50,7 @@ ksrc_debian_tree()
 		       GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' &&
 		git init -q -b main &&
 		git config gc.auto 0 &&
-		git add -A -f . &&
+		git -c core.looseCompression=1 add -A -f . &&
 		git commit -q -m "Debian $pkg $ver" &&
 		git tag "debian-$(printf '%s' "$ver" | tr '~:' '__')"
 	) >"$dir.tmp/git.log" 2>&1 || die "cannot make a git tree of $pkg (see $dir.tmp/git.log)"
