@@ -112,8 +112,10 @@ unit-test: $(UNIT_BINS) $(BUILD)/septbench
 	prove --exec '' $(UNIT_BINS)
 	prove tests/cli/*.t
 
+# Two at a time: each test VM is one single-threaded TCG guest, and the
+# tests share nothing but read-only caches (kernels, initramfs, builds).
 integration-test: all
-	prove --timer tests/integration/*.t
+	prove -j2 --timer tests/integration/*.t
 
 test:
 	@scripts/deps test
