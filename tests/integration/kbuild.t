@@ -14,7 +14,7 @@ paths=$("$KBUILD" --test-kernel --cached --print-paths 2>/dev/null) ||
 dir=$(sed -n 's/^dir=//p' <<<"$paths")
 tree=$(jq -r .tree "$dir/build.json")
 
-plan 16
+plan 17
 scratch=$(mktemp -d "$TOP/.kbuild.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
@@ -30,6 +30,11 @@ is "$(stat -c %Y "$dir/build.json" "$dir/bzImage" | tr '\n' ' ')" "$before" \
 is "$OUT" "$paths" "second call: the same paths"
 case $ERR in *building*|*"config of"*) r=1 ;; *) r=0 ;; esac
 ok $r "second call: no config step, no build"
+
+run "$KBUILD" --test-kernel --install </dev/null
+case $ERR in *"--install asks for confirmation"*) r=0 ;; *) r=1 ;; esac
+is "$RC:$r:$(stat -c %Y "$dir/build.json" "$dir/bzImage" | tr '\n' ' ')" "2:0:$before" \
+	"--install without a terminal and without --yes: refused (exit 2), nothing touched"
 
 # --- one config for every build of a set ------------------------------------
 
