@@ -93,6 +93,10 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 			"exits_to_shared", (json_int_t)ph->exits_shared,
 			"exits_to_private", (json_int_t)ph->exits_private,
 			"pages", (json_int_t)ph->exit_pages));
+	if (ph->implicit_conversions)
+		json_object_set_new(j, "implicit_conversions", json_pack("{s:I, s:I}",
+			"exits", (json_int_t)ph->implicit_conversions,
+			"pages", (json_int_t)ph->implicit_pages));
 	rep_instr_record(r, j);
 	res.vcpu = NULL;
 	vm_phase_result_free(&res);

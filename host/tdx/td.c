@@ -38,6 +38,11 @@ _Static_assert(KVM_X86_TDX_VM == 5, "KVM_X86_TDX_VM");
 #define SPLIT_IRQCHIP_PINS	24
 #define CPUID_1_ECX_X2APIC	(1u << 21)
 #define MAX_CPUID_ENT		4096
+/*
+ * KVM returns -EAGAIN when the TDX module lacks entropy for the TD's keys
+ * (TDX_RND_NO_ENTROPY); QEMU retries INIT_VM and INIT_MEM_REGION as often.
+ */
+#define TDX_EAGAIN_TRIES	10000
 
 static __attribute__((format(printf, 3, 4)))
 int step_fail(struct td *td, long err, const char *fmt, ...)
@@ -157,7 +162,9 @@ static int init_vm(struct td *td, const struct td_config *cfg)
 	iv->xfam = cfg->xfam;
 	td_cpuid_for_init(&td->caps->cpuid, sup, cfg->gpaw, &iv->cpuid);
 	free(sup);
-	r = tdx_op(td, td->vm_fd, KVM_TDX_INIT_VM, 0, (uintptr_t)iv);
+	do {
+		r = tdx_op(td, td->vm_fd, KVM_TDX_INIT_VM, 0, (uintptr_t)iv);
+	} while (r == -EAGAIN && ++td->eagain_retries < TDX_EAGAIN_TRIES);
 	free(iv);
 	if (r < 0)
 		return step_fail(td, r, "KVM_TDX_INIT_VM");
@@ -303,6 +310,7 @@ static int add_vcpu(struct td *td, unsigned int i, uint64_t rcx)
 static int add_image(struct td *td, const struct td_config *cfg)
 {
 	struct kvm_tdx_init_mem_region reg;
+	unsigned int tries = 0;
 	void *src;
 	long r;
 
@@ -323,7 +331,9 @@ static int add_image(struct td *td, const struct td_config *cfg)
 	do {
 		r = tdx_op(td, td->vcpu_fd[0], KVM_TDX_INIT_MEM_REGION,
 			   KVM_TDX_MEASURE_MEMORY_REGION, (uintptr_t)&reg);
-	} while (r == -EINTR && reg.nr_pages);
+		if (r == -EAGAIN)
+			td->eagain_retries++;
+	} while ((r == -EINTR || (r == -EAGAIN && ++tries < TDX_EAGAIN_TRIES)) && reg.nr_pages);
 	td->io->munmap(td->io, src, cfg->image_size);
 	return r < 0 ? step_fail(td, r, "KVM_TDX_INIT_MEM_REGION (gpa 0x%llx, %llu pages left)",
 				 (unsigned long long)reg.gpa, (unsigned long long)reg.nr_pages) : 0;
@@ -349,6 +359,14 @@ static int build(struct td *td, const struct td_config *cfg)
 	if (r < 0)
 		return step_fail(td, r, "KVM_CREATE_VM(KVM_X86_TDX_VM)");
 	td->vm_fd = r;
+	/* A TD's limit (host CPUs, the TDX module's maximum): before anything is built. */
+	r = td->io->ioctl(td->io, td->vm_fd, KVM_CHECK_EXTENSION, (void *)(uintptr_t)KVM_CAP_MAX_VCPUS);
+	if (r <= 0)
+		return step_fail(td, r ? r : -EIO, "KVM_CHECK_EXTENSION(KVM_CAP_MAX_VCPUS) on the TD");
+	td->max_vcpus = r;
+	if (td->nr_vcpus > td->max_vcpus)
+		return step_fail(td, -EOPNOTSUPP, "%u vCPUs: this host's TDs take at most %u (KVM_CAP_MAX_VCPUS)",
+				 td->nr_vcpus, td->max_vcpus);
 	r = enable_cap(td, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS, "SPLIT_IRQCHIP");
 	if (!r)
 		r = enable_cap(td, KVM_CAP_EXIT_HYPERCALL, 1ull << KVM_HC_MAP_GPA_RANGE,
@@ -456,5 +474,33 @@ int td_handle_map_gpa(struct td *td, unsigned int vcpu)
 	td->map_gpa_exits++;
 	if (!r)
 		td->map_gpa_pages += size / 4096;
+	return 0;
+}
+
+int td_handle_memory_fault(struct td *td, unsigned int vcpu, char *why, size_t why_size)
+{
+	struct kvm_run *run = td->run[vcpu];
+	uint64_t gpa, size, flags;
+	bool private;
+	int r;
+
+	if (run->exit_reason != KVM_EXIT_MEMORY_FAULT) {
+		snprintf(why, why_size, "exit %u is not a memory fault", run->exit_reason);
+		return -EINVAL;
+	}
+	gpa = run->memory_fault.gpa;
+	size = run->memory_fault.size;
+	flags = run->memory_fault.flags;
+	private = flags & KVM_MEMORY_EXIT_FLAG_PRIVATE;
+	r = (!size || (gpa | size) & 4095 || !in_regions(td, gpa, size)) ? -EINVAL :
+	    set_attributes(td, gpa, size, private);
+	if (r < 0) {
+		snprintf(why, why_size, "memory fault at GPA 0x%llx size 0x%llx flags 0x%llx: implicit conversion to %s failed: %s",
+			 (unsigned long long)gpa, (unsigned long long)size,
+			 (unsigned long long)flags, private ? "private" : "shared", strerror(-r));
+		return r;
+	}
+	td->implicit_conversions++;
+	td->implicit_pages += size / 4096;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "tdx/kvm_io.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct kvm_cpuid2;
@@ -55,8 +56,12 @@ struct td {
 	size_t run_size;
 	uint64_t shared_bit;		/* GPA bit that marks shared memory */
 	struct kvm_tdx_capabilities *caps;
+	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
+	unsigned int eagain_retries;	/* INIT_VM / INIT_MEM_REGION retried on -EAGAIN */
 	/* MapGPA exits answered (td_handle_map_gpa). */
 	uint64_t map_gpa_exits, map_gpa_pages;
+	/* KVM_EXIT_MEMORY_FAULTs converted implicitly (td_handle_memory_fault). */
+	uint64_t implicit_conversions, implicit_pages;
 	/* The failing step, errno and SEAMCALL status, as one line. */
 	char err[384];
 	uint64_t hw_error;
@@ -73,6 +78,16 @@ void td_destroy(struct td *td);
  * exit is not a MapGPA.
  */
 int td_handle_map_gpa(struct td *td, unsigned int vcpu);
+
+/*
+ * Answer a KVM_EXIT_MEMORY_FAULT on vCPU @vcpu as QEMU does: an implicit
+ * conversion of the range to what the access wanted (private or shared),
+ * after which KVM_RUN is retried.  0 when converted (counted); -EINVAL
+ * when the exit is not one, or its range is outside the TD's memory, or
+ * the attributes could not be set (-errno): then @why says so with the
+ * GPA, size and flags.
+ */
+int td_handle_memory_fault(struct td *td, unsigned int vcpu, char *why, size_t why_size);
 
 /*
  * The CPUID for KVM_TDX_INIT_VM: one entry per configurable leaf in

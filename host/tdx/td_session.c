@@ -39,6 +39,7 @@ struct td_session {
 	uint64_t mem_gpa, mem_size;
 	int vm_fd, mem_fd;
 	uint64_t mem_off;		/* test memory's offset in mem_fd */
+	uint64_t implicit0, implicit_pages0;	/* the runtime's counts when a phase began */
 	const int *vcpu_fd;
 	uint32_t (*scripts)[SCRIPT_WORDS];
 	unsigned int timeout_ms;
@@ -294,6 +295,8 @@ static void counts_before(struct td_session *s, uint64_t *sh, uint64_t *pv, uint
 	*sh = s->rt->map_exits_shared;
 	*pv = s->rt->map_exits_private;
 	*pg = s->rt->map_pages;
+	s->implicit0 = s->rt->implicit_conversions;
+	s->implicit_pages0 = s->rt->implicit_pages;
 }
 
 static void counts_after(struct td_session *s, struct td_phase *ph, uint64_t sh, uint64_t pv,
@@ -302,6 +305,8 @@ static void counts_after(struct td_session *s, struct td_phase *ph, uint64_t sh,
 	ph->exits_shared = s->rt->map_exits_shared - sh;
 	ph->exits_private = s->rt->map_exits_private - pv;
 	ph->exit_pages = s->rt->map_pages - pg;
+	ph->implicit_conversions = s->rt->implicit_conversions - s->implicit0;
+	ph->implicit_pages = s->rt->implicit_pages - s->implicit_pages0;
 }
 
 int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)

@@ -53,6 +53,7 @@ struct td_phase {
 	uint64_t accepted;		/* successful accepts reported by the guest */
 	uint64_t map_calls;		/* MapGPA calls the guest made */
 	uint64_t exits_shared, exits_private, exit_pages;	/* MapGPA exits seen */
+	uint64_t implicit_conversions, implicit_pages;	/* KVM_EXIT_MEMORY_FAULTs converted */
 	unsigned int nr_vcpus;
 	struct vcpu_result *vcpu;	/* per vCPU (guest phases), else NULL */
 };

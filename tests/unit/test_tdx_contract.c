@@ -6,6 +6,7 @@
  * passed, -E2BIG sizing, MapGPA answers, and that every failing step
  * leaves nothing open.  No TDX hardware was involved.
  */
+#include "env/env.h"
 #include "tdx/td.h"
 #include "tdx/td_run.h"
 #include "tap.h"
@@ -32,7 +33,7 @@ struct fake_exit {
 	uint8_t dir;		/* KVM_EXIT_IO_IN / _OUT */
 	uint32_t value;		/* OUT data */
 	uint64_t a[3];		/* hypercall nr, args[0..1] / fatal R12 */
-	uint64_t a2;		/* hypercall args[2] */
+	uint64_t a2;		/* hypercall args[2] / memory fault flags */
 };
 
 struct fake {
@@ -55,6 +56,10 @@ struct fake {
 	int nr_priv;
 	uint64_t measured_pages, image_gpa;
 	bool eintr_once;
+	int eagain_init_vm, eagain_mem;	/* -EAGAIN this many times (no entropy) */
+	int init_vm_calls;
+	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
+	bool max_vcpus_asked;
 	int attr_calls;
 	long attr_result;		/* forced result of SET_MEMORY_ATTRIBUTES */
 	struct kvm_memory_attributes last_attr;
@@ -118,6 +123,12 @@ static long fake_run(struct fake *f, int v)
 			run->system_event.ndata = 16;
 			run->system_event.data[12] = e->a[0];	/* R12 */
 			break;
+		case KVM_EXIT_MEMORY_FAULT:
+			/* KVM_RUN fails with -EFAULT and fills memory_fault. */
+			run->memory_fault.gpa = e->a[1];
+			run->memory_fault.size = e->a[2];
+			run->memory_fault.flags = e->a2;
+			return -EFAULT;
 		}
 		return 0;
 	}
@@ -196,10 +207,15 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 		static const uint64_t zero[12];
 
 		note(f, "INIT_VM");
+		f->init_vm_calls++;
 		if (fd != f->vm_fd || cmd->flags || f->vcpus || f->init_vm_done ||
 		    memcmp(iv->reserved, zero, sizeof(zero)) || iv->cpuid.padding ||
 		    iv->cpuid.nent > 16)
 			return -EINVAL;
+		if (f->eagain_init_vm) {
+			f->eagain_init_vm--;	/* TDX_RND_NO_ENTROPY */
+			return -EAGAIN;
+		}
 		f->attributes = iv->attributes;
 		f->xfam = iv->xfam;
 		f->init_nent = iv->cpuid.nent;
@@ -243,6 +259,10 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 			return -EINVAL;
 		if (!f->image_gpa)
 			f->image_gpa = r->gpa;
+		if (f->eagain_mem) {
+			f->eagain_mem--;
+			return -EAGAIN;
+		}
 		if (f->eintr_once) {
 			/* A signal after one page: the range is updated, -EINTR. */
 			f->eintr_once = false;
@@ -300,6 +320,10 @@ static long fake_ioctl_locked(struct kvm_io *io, int fd, unsigned long req, void
 	switch (req) {
 	case KVM_CHECK_EXTENSION:
 		note(f, "CHECK_EXTENSION");
+		if ((uintptr_t)arg == KVM_CAP_MAX_VCPUS && fd == f->vm_fd) {
+			f->max_vcpus_asked = true;
+			return f->max_vcpus;
+		}
 		return (uintptr_t)arg == KVM_CAP_VM_TYPES ? (1 << 0 | 1 << KVM_X86_TDX_VM) : 0;
 	case KVM_GET_VCPU_MMAP_SIZE:
 		note(f, "VCPU_MMAP_SIZE");
@@ -443,6 +467,7 @@ static void fake_init(struct fake *f)
 	f->fail_at = -1;
 	f->caps_need = 100;	/* more than the first buffer: -E2BIG first */
 	f->getcpuid_need = 80;
+	f->max_vcpus = 8;
 }
 
 static int open_fds(const struct fake *f)
@@ -591,8 +616,12 @@ static void runtime(struct fake *f, struct td *td)
 	add_exit(f, (struct fake_exit){ .vcpu = 1, .reason = 0x99 });
 	rt.vcpus[0].fatal = false;
 	rt.vcpus[0].fail[0] = '\0';
+	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_MEMORY_FAULT,
+					.a = { 0, 0x600000, 0x200000 },
+					.a2 = KVM_MEMORY_EXIT_FLAG_PRIVATE });
 	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_HYPERCALL,
 					.a = { KVM_HC_MAP_GPA_RANGE + 1, 0, 0 } });
+	n = f->attr_calls;
 	td_rt_script(&rt, 1, cmd_exit, 1);
 	td_rt_run(&rt, 5000);
 	tap_ok(f->nr_in_answers[1] == 1 && f->in_answers[1][0] == TD_CMD_EXIT &&
@@ -604,6 +633,21 @@ static void runtime(struct fake *f, struct td *td)
 	       "runtime: an unknown exit is named (%s)", rt.vcpus[1].fail);
 	tap_ok(strstr(rt.vcpus[0].fail, "unexpected hypercall 13") != NULL,
 	       "runtime: a hypercall other than MapGPA is named (%s)", rt.vcpus[0].fail);
+	tap_ok(f->attr_calls == n + 1 && f->last_attr.address == 0x600000 &&
+	       f->last_attr.size == 0x200000 &&
+	       f->last_attr.attributes == KVM_MEMORY_ATTRIBUTE_PRIVATE &&
+	       rt.implicit_conversions == 1 && rt.implicit_pages == 512 &&
+	       td->implicit_conversions == 1,
+	       "runtime: KVM_EXIT_MEMORY_FAULT (-EFAULT) is an implicit conversion to private, counted, and KVM_RUN goes on");
+	/* Outside the TD's memory: reported with GPA, size and flags. */
+	rt.vcpus[0].fail[0] = '\0';
+	td->run[0]->exit_reason = KVM_EXIT_MEMORY_FAULT;
+	td->run[0]->memory_fault.gpa = 0x40000000;
+	td->run[0]->memory_fault.size = 0x1000;
+	td->run[0]->memory_fault.flags = 0;
+	tap_ok(!td_rt_exit(&rt.vcpus[0]) && strstr(rt.vcpus[0].fail, "GPA 0x40000000 size 0x1000 flags 0x0"),
+	       "runtime: a memory fault it cannot convert stops the vCPU with GPA, size, flags (%s)",
+	       rt.vcpus[0].fail);
 	td_rt_free(&rt);
 	f->runs = NULL;
 }
@@ -616,7 +660,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(42);
+	tap_plan(47);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -627,9 +671,10 @@ int main(void)
 		return 1;
 	}
 	calls = f.calls;	/* what td_create alone made */
-	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM ENABLE_CAP ENABLE_CAP "
-			     "CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq,
-	       "VM, split irqchip and hypercall exits, capabilities (-E2BIG then again), INIT_VM: in order");
+	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM CHECK_EXTENSION ENABLE_CAP "
+			     "ENABLE_CAP CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq &&
+	       f.max_vcpus_asked && td.max_vcpus == 8,
+	       "VM, its vCPU limit, split irqchip and hypercall exits, capabilities (-E2BIG then again), INIT_VM: in order");
 	tap_ok(strstr(f.seq, "INIT_VM CREATE_GUEST_MEMFD SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES "
 			     "SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES CREATE_VCPU") != NULL,
 	       "private memory on one guest_memfd, a slot per region, before the vCPUs");
@@ -710,7 +755,7 @@ int main(void)
 
 	/* A SEAMCALL error comes back in hw_error and is reported. */
 	fake_init(&f);
-	f.fail_at = 10;		/* INIT_VM: after open, 3 checks/creates, 2 caps, 2 capability calls, cpuid */
+	f.fail_at = 11;		/* INIT_VM: after open, 4 checks/creates, 2 caps, 2 capability calls, cpuid */
 	f.fail_err = -EIO;
 	f.fail_hw = 0xC0000B0000000000ull;
 	r = td_create(&td, &f.io, &cfg);
@@ -741,5 +786,45 @@ int main(void)
 	cfg.image_gpa = 0x200000000ull;
 	tap_ok(td_create(&td, &f.io, &cfg) == -EINVAL && strstr(td.err, "boot image") && !open_fds(&f) &&
 	       !f.live_maps, "an image outside the private regions is refused, nothing left");
+
+	/* Fix 2: no entropy, -EAGAIN three times: INIT_VM and INIT_MEM_REGION retried. */
+	fake_init(&f);
+	cfg = base_cfg;
+	f.eagain_init_vm = 3;
+	f.eagain_mem = 3;
+	r = td_create(&td, &f.io, &cfg);
+	tap_ok(!r && f.init_vm_calls == 4 && f.measured_pages == 3 && td.eagain_retries == 6 && f.finalized,
+	       "-EAGAIN 3 times from INIT_VM and INIT_MEM_REGION: both retried, the TD finalized (%s, %d INIT_VM calls)",
+	       r ? td.err : "ok", f.init_vm_calls);
+	if (!r)
+		td_destroy(&td);
+
+	/* Fix 3: more vCPUs than the TD allows: refused before anything is built. */
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.nr_vcpus = 3;
+	f.max_vcpus = 2;
+	r = td_create(&td, &f.io, &cfg);
+	tap_ok(r == -EOPNOTSUPP && strstr(td.err, "at most 2") && !strstr(f.seq, "INIT_VM") &&
+	       !strstr(f.seq, "CREATE_VCPU") && !strstr(f.seq, "ENABLE_CAP") && !open_fds(&f),
+	       "3 vCPUs on a TD limited to 2: -EOPNOTSUPP (exit 4) before INIT_VM or any vCPU, nothing open (%s)",
+	       td.err);
+
+	/* Fix 6: 7.2 brings TDX up without kvm.enable_virt_at_load. */
+	{
+		json_t *kvm = json_pack("{s:{}}", "vm_types"), *t = probe_tdx(kvm), *st;
+		char names[256] = "";
+		size_t i;
+
+		json_array_foreach(json_object_get(t, "steps"), i, st) {
+			strncat(names, json_string_value(json_object_get(st, "step")) ?: "?",
+				sizeof(names) - strlen(names) - 2);
+			strcat(names, " ");
+		}
+		tap_is_str(names, "cpu kvm_intel kvm_intel.tdx vm_type ",
+			   "readiness steps are 7.2's: no kvm.enable_virt_at_load");
+		json_decref(t);
+		json_decref(kvm);
+	}
 	return tap_done();
 }
