@@ -48,6 +48,7 @@ static enum engine_status td_make(struct rep *r)
 		.hook_ctx = r,
 	};
 	uint64_t t0 = vm_now_ns();
+	json_t *ph;
 	size_t nvals;
 	int err;
 
@@ -62,7 +63,10 @@ static enum engine_status td_make(struct rep *r)
 	if (!r->snap_before || !r->snap_after)
 		return rep_fail_errno(r, "stats buffers");
 	/* Creation through boot: every vCPU is parked in its first command. */
-	rep_add_phase(r, "setup", vm_now_ns() - t0, 1, NULL);
+	ph = rep_add_phase(r, "setup", vm_now_ns() - t0, 1, NULL);
+	/* The rate guest tsc_cycles convert with: a TD's is in 25 MHz steps. */
+	if (ph && td_session_tsc_khz(r->td))
+		json_object_set_new(ph, "tsc_khz", json_integer(td_session_tsc_khz(r->td)));
 	return ENGINE_OK;
 }
 

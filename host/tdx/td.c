@@ -80,6 +80,22 @@ static void *cpuid_alloc(uint32_t nent)
 	return c;
 }
 
+/*
+ * The TD's TSC rate is fixed at INIT_VM from the VM's: set it explicitly,
+ * as QEMU does, to the host rate KVM reports (the TDX module keeps it in
+ * 25 MHz units: tdx.c rounds down).
+ */
+static int set_tsc(struct td *td)
+{
+	long r = td->io->ioctl(td->io, td->vm_fd, KVM_GET_TSC_KHZ, NULL);
+
+	if (r <= 0)
+		return step_fail(td, r ? r : -EIO, "KVM_GET_TSC_KHZ on the TD VM");
+	td->host_tsc_khz = r;
+	r = td->io->ioctl(td->io, td->vm_fd, KVM_SET_TSC_KHZ, (void *)(uintptr_t)td->host_tsc_khz);
+	return r < 0 ? step_fail(td, r, "KVM_SET_TSC_KHZ(%u) on the TD VM", td->host_tsc_khz) : 0;
+}
+
 static int enable_cap(struct td *td, uint32_t cap, uint64_t arg0, const char *what)
 {
 	struct kvm_enable_cap ec = { .cap = cap, .args = { arg0 } };
@@ -303,7 +319,16 @@ static int add_vcpu(struct td *td, unsigned int i, uint64_t rcx)
 	if (r < 0)
 		return step_fail(td, r, "KVM_SET_CPUID2 (vCPU %u)", i);
 	r = tdx_op(td, td->vcpu_fd[i], KVM_TDX_INIT_VCPU, 0, rcx);
-	return r < 0 ? step_fail(td, r, "KVM_TDX_INIT_VCPU (vCPU %u)", i) : 0;
+	if (r < 0)
+		return step_fail(td, r, "KVM_TDX_INIT_VCPU (vCPU %u)", i);
+	if (i)
+		return 0;
+	/* The rate the TD's TSC runs at: what guest cycle counts convert with. */
+	r = td->io->ioctl(td->io, td->vcpu_fd[0], KVM_GET_TSC_KHZ, NULL);
+	if (r <= 0)
+		return step_fail(td, r ? r : -EIO, "KVM_GET_TSC_KHZ (vCPU 0)");
+	td->tsc_khz = r;
+	return 0;
 }
 
 /* TDH.MEM.PAGE.ADD of the boot image, measured; resumed after a signal. */
@@ -367,7 +392,9 @@ static int build(struct td *td, const struct td_config *cfg)
 	if (td->nr_vcpus > td->max_vcpus)
 		return step_fail(td, -EOPNOTSUPP, "%u vCPUs: this host's TDs take at most %u (KVM_CAP_MAX_VCPUS)",
 				 td->nr_vcpus, td->max_vcpus);
-	r = enable_cap(td, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS, "SPLIT_IRQCHIP");
+	r = set_tsc(td);
+	if (!r)
+		r = enable_cap(td, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS, "SPLIT_IRQCHIP");
 	if (!r)
 		r = enable_cap(td, KVM_CAP_EXIT_HYPERCALL, 1ull << KVM_HC_MAP_GPA_RANGE,
 			       "EXIT_HYPERCALL, MAP_GPA_RANGE");

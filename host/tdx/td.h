@@ -57,6 +57,8 @@ struct td {
 	uint64_t shared_bit;		/* GPA bit that marks shared memory */
 	struct kvm_tdx_capabilities *caps;
 	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
+	unsigned int host_tsc_khz;	/* set on the VM before INIT_VM */
+	unsigned int tsc_khz;		/* the TD's TSC rate (vCPU 0), for cycle counts */
 	unsigned int eagain_retries;	/* INIT_VM / INIT_MEM_REGION retried on -EAGAIN */
 	/* MapGPA exits answered (td_handle_map_gpa). */
 	uint64_t map_gpa_exits, map_gpa_pages;
@@ -92,7 +94,8 @@ int td_handle_memory_fault(struct td *td, unsigned int vcpu, char *why, size_t w
 /*
  * The CPUID for KVM_TDX_INIT_VM: one entry per configurable leaf in
  * @caps (KVM refuses any other), the host-supported value masked by the
- * configurable bits, TSX and WAITPKG cleared (KVM refuses them), and the
+ * configurable bits, TSX and WAITPKG cleared (KVM refuses them), leaf 1
+ * EAX 0 (the TDX module's own family/model/stepping), and the
  * GPAW in 0x80000008 EAX[23:16].  @out has room for caps->nent entries.
  */
 void td_cpuid_for_init(const struct kvm_cpuid2 *caps, const struct kvm_cpuid2 *supported,

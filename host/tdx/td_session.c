@@ -280,6 +280,11 @@ static void add_mapped(struct td_session *s, uint64_t pages)
 		    s->mem_size / SZ_4K;
 }
 
+unsigned int td_session_tsc_khz(const struct td_session *s)
+{
+	return s->simulated ? 0 : s->td.tsc_khz;
+}
+
 uint64_t td_session_mapped_pages(const struct td_session *s)
 {
 	return s->mapped;

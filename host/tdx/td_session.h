@@ -77,6 +77,8 @@ int td_session_punch(struct td_session *s, struct td_phase *ph);
  * punches removed (each phase covers the whole range).
  */
 uint64_t td_session_mapped_pages(const struct td_session *s);
+/* The TD's TSC rate in kHz (KVM_GET_TSC_KHZ after INIT_VM); 0 in the simulation. */
+unsigned int td_session_tsc_khz(const struct td_session *s);
 /* A VM view for the KVM stats helpers (vm_stats_*): fd, vCPUs and their stats only. */
 struct vm *td_session_stats_vm(struct td_session *s);
 /* The last failure, as one line. */

@@ -23,6 +23,8 @@
 #define MAX_FDS		64
 #define CAPS_LEAVES	5
 #define MAX_EXITS	32
+#define FAKE_HOST_TSC_KHZ 2112000
+#define FAKE_PLATFORM_FMS 0x806f6	/* this socket reports 0x806f8 */
 #define RUN_DATA_OFF	2048	/* where the fake puts port I/O data in kvm_run */
 
 /* One scripted KVM_RUN result for one vCPU. */
@@ -60,6 +62,7 @@ struct fake {
 	int init_vm_calls;
 	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
 	bool max_vcpus_asked;
+	uint64_t tsc_set;		/* KVM_SET_TSC_KHZ on the VM, before INIT_VM */
 	int attr_calls;
 	long attr_result;		/* forced result of SET_MEMORY_ATTRIBUTES */
 	struct kvm_memory_attributes last_attr;
@@ -205,6 +208,7 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 	case KVM_TDX_INIT_VM: {
 		struct kvm_tdx_init_vm *iv = (void *)(uintptr_t)cmd->data;
 		static const uint64_t zero[12];
+		uint32_t i;
 
 		note(f, "INIT_VM");
 		f->init_vm_calls++;
@@ -216,6 +220,11 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 			f->eagain_init_vm--;	/* TDX_RND_NO_ENTROPY */
 			return -EAGAIN;
 		}
+		/* The platform's FMS (lowest stepping across sockets) or 0, nothing else. */
+		for (i = 0; i < iv->cpuid.nent; i++)
+			if (iv->cpuid.entries[i].function == 1 && iv->cpuid.entries[i].eax &&
+			    iv->cpuid.entries[i].eax != FAKE_PLATFORM_FMS)
+				return -EINVAL;
 		f->attributes = iv->attributes;
 		f->xfam = iv->xfam;
 		f->init_nent = iv->cpuid.nent;
@@ -325,6 +334,18 @@ static long fake_ioctl_locked(struct kvm_io *io, int fd, unsigned long req, void
 			return f->max_vcpus;
 		}
 		return (uintptr_t)arg == KVM_CAP_VM_TYPES ? (1 << 0 | 1 << KVM_X86_TDX_VM) : 0;
+	case KVM_GET_TSC_KHZ:
+		note(f, "GET_TSC_KHZ");
+		if (fd == f->vm_fd)
+			return FAKE_HOST_TSC_KHZ;
+		/* A TD vCPU runs at the VM's rate in 25 MHz units (tdx.c). */
+		return f->init_vm_done && f->tsc_set ? (long)(f->tsc_set / 25000 * 25000) : -EINVAL;
+	case KVM_SET_TSC_KHZ:
+		note(f, "SET_TSC_KHZ");
+		if (fd != f->vm_fd || f->init_vm_done || f->vcpus)
+			return -EINVAL;
+		f->tsc_set = (uintptr_t)arg;
+		return 0;
 	case KVM_GET_VCPU_MMAP_SIZE:
 		note(f, "VCPU_MMAP_SIZE");
 		return 3 * 4096;
@@ -660,7 +681,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(47);
+	tap_plan(49);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -671,14 +692,14 @@ int main(void)
 		return 1;
 	}
 	calls = f.calls;	/* what td_create alone made */
-	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM CHECK_EXTENSION ENABLE_CAP "
-			     "ENABLE_CAP CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq &&
+	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM CHECK_EXTENSION GET_TSC_KHZ "
+			     "SET_TSC_KHZ ENABLE_CAP ENABLE_CAP CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq &&
 	       f.max_vcpus_asked && td.max_vcpus == 8,
 	       "VM, its vCPU limit, split irqchip and hypercall exits, capabilities (-E2BIG then again), INIT_VM: in order");
 	tap_ok(strstr(f.seq, "INIT_VM CREATE_GUEST_MEMFD SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES "
 			     "SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES CREATE_VCPU") != NULL,
 	       "private memory on one guest_memfd, a slot per region, before the vCPUs");
-	tap_ok(strstr(f.seq, "CREATE_VCPU GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU CREATE_VCPU "
+	tap_ok(strstr(f.seq, "CREATE_VCPU GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU GET_TSC_KHZ CREATE_VCPU "
 			     "GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU INIT_MEM_REGION INIT_MEM_REGION "
 			     "FINALIZE ") != NULL,
 	       "per vCPU: GET_CPUID (-E2BIG then again), SET_CPUID2, INIT_VCPU; then the image, FINALIZE");
@@ -690,6 +711,10 @@ int main(void)
 	tap_is_int(f.measured_pages, 3, "the 3-page image is added and measured once, resumed after -EINTR");
 	tap_is_int(f.image_gpa, 0x100000000ull - sizeof(image), "...at the image GPA, below 4 GiB");
 	tap_ok(f.attributes == 1ull << 28 && f.xfam == 0x3, "attributes and XFAM are passed as asked");
+	tap_ok(f.tsc_set == FAKE_HOST_TSC_KHZ && td.host_tsc_khz == FAKE_HOST_TSC_KHZ &&
+	       td.tsc_khz == 2100000,
+	       "KVM_SET_TSC_KHZ on the VM to the host rate before INIT_VM; the TD's rate read back (%u kHz)",
+	       td.tsc_khz);
 
 	/* CPUID: only the configurable leaves, masked, with the GPAW. */
 	tap_is_int(f.init_nent, 4, "INIT_VM CPUID: the 4 configurable leaves the host has (0x40000000 dropped)");
@@ -698,6 +723,9 @@ int main(void)
 	       "leaf 7: TSX (HLE, RTM) and WAITPKG cleared, index kept significant");
 	e = init_leaf(&f, 1);
 	tap_ok(e && e->ecx == (0xfffaf3ffu & 0x7ffefbffu), "leaf 1: host value masked by the configurable bits");
+	tap_ok(e && e->eax == 0,
+	       "leaf 1 EAX 0 (the TDX module's platform FMS), not this socket's 0x806f8 (got 0x%x)",
+	       e ? e->eax : 0);
 	e = init_leaf(&f, 0x80000008);
 	tap_ok(e && ((e->eax >> 16) & 0xff) == 48 && !(e->eax & 0xffff),
 	       "0x80000008: GPAW 48 in EAX[23:16], other bits masked");
@@ -755,7 +783,7 @@ int main(void)
 
 	/* A SEAMCALL error comes back in hw_error and is reported. */
 	fake_init(&f);
-	f.fail_at = 11;		/* INIT_VM: after open, 4 checks/creates, 2 caps, 2 capability calls, cpuid */
+	f.fail_at = 13;		/* INIT_VM: open, 4 checks/creates, 2 TSC, 2 caps, 2 capability calls, cpuid */
 	f.fail_err = -EIO;
 	f.fail_hw = 0xC0000B0000000000ull;
 	r = td_create(&td, &f.io, &cfg);
