@@ -38,6 +38,7 @@ static enum engine_status td_make(struct rep *r)
 		.mem_size = s->mem_bytes,
 		.simulated = r->o->tdx_simulated,
 		.punchable = s->kind == KIND_ZAP && s->zap == ZAP_PUNCH,
+		.convert_free = s->convert_free,
 		.pattern = rep_guest_pattern(s->pattern),
 		.write_pct = s->write_pct,
 		.stride = s->stride,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #ifndef KVM_MAP_GPA_RANGE_ENCRYPTED
@@ -197,6 +198,45 @@ static bool in_regions(const struct td *td, uint64_t gpa, uint64_t size)
 		    gpa - td->regions[i].gpa <= td->regions[i].size - size)
 			return true;
 	return false;
+}
+
+/* The guest_memfd offset of [gpa, gpa + size), inside one region. */
+static bool gmem_offset(const struct td *td, uint64_t gpa, uint64_t size, uint64_t *off)
+{
+	uint64_t base = 0;
+	unsigned int i;
+
+	for (i = 0; i < td->nr_regions; base += td->regions[i++].size)
+		if (gpa >= td->regions[i].gpa && size <= td->regions[i].size &&
+		    gpa - td->regions[i].gpa <= td->regions[i].size - size) {
+			*off = base + gpa - td->regions[i].gpa;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * What QEMU's kvm_convert_memory does after the attributes: to shared,
+ * the private pages leave guest_memfd; to private, the shared pages go.
+ */
+static int free_converted(struct td *td, uint64_t gpa, uint64_t size, bool private)
+{
+	uint64_t off;
+	int r;
+
+	if (!td->convert_free || !gmem_offset(td, gpa, size, &off))
+		return 0;
+	if (private) {
+		r = td->io->madvise(td->io, (uint8_t *)td->shared + off, size, MADV_DONTNEED);
+		if (!r)
+			td->discarded_pages += size / 4096;
+	} else {
+		r = td->io->fallocate(td->io, td->gmem_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				      off, size);
+		if (!r)
+			td->punched_pages += size / 4096;
+	}
+	return r;
 }
 
 static int set_attributes(struct td *td, uint64_t gpa, uint64_t size, bool private)
@@ -421,6 +461,7 @@ int td_create(struct td *td, struct kvm_io *io, const struct td_config *cfg)
 
 	memset(td, 0, sizeof(*td));
 	td->io = io;
+	td->convert_free = cfg->convert_free;
 	td->kvm_fd = td->vm_fd = td->gmem_fd = -1;
 	if (!cfg->nr_vcpus)
 		return step_fail(td, -EINVAL, "0 vCPUs");
@@ -492,6 +533,8 @@ int td_handle_map_gpa(struct td *td, unsigned int vcpu)
 		return 0;
 	}
 	r = set_attributes(td, gpa, size, private);
+	if (!r)
+		r = free_converted(td, gpa, size, private) ? -EIO : 0;
 	if (r == -EAGAIN || r == -EINTR)
 		run->hypercall.ret = EAGAIN;
 	else if (r < 0)

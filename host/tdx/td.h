@@ -41,6 +41,12 @@ struct td_config {
 	uint64_t image_size;		/* bytes, a multiple of 4K */
 	uint64_t image_gpa;		/* inside a region */
 	uint64_t vcpu_rcx;		/* INIT_VCPU data: each vCPU's initial RCX */
+	/*
+	 * Conversions free what they leave behind, as QEMU's
+	 * kvm_convert_memory does: to shared punches the range out of
+	 * guest_memfd, to private discards its shared backing.
+	 */
+	bool convert_free;
 };
 
 struct td {
@@ -62,6 +68,9 @@ struct td {
 	unsigned int eagain_retries;	/* INIT_VM / INIT_MEM_REGION retried on -EAGAIN */
 	/* MapGPA exits answered (td_handle_map_gpa). */
 	uint64_t map_gpa_exits, map_gpa_pages;
+	bool convert_free;
+	/* Pages freed by conversions: punched from guest_memfd, shared discarded. */
+	uint64_t punched_pages, discarded_pages;
 	/* KVM_EXIT_MEMORY_FAULTs converted implicitly (td_handle_memory_fault). */
 	uint64_t implicit_conversions, implicit_pages;
 	/* The failing step, errno and SEAMCALL status, as one line. */
@@ -75,8 +84,9 @@ void td_destroy(struct td *td);
 
 /*
  * Answer a KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) on vCPU @vcpu: set the
- * memory attributes of the range and write hypercall.ret (0, EAGAIN or
- * EINVAL as tdx.c expects).  Returns 0 when answered, -EINVAL when the
+ * memory attributes of the range (then, with convert_free, free what the
+ * conversion left behind) and write hypercall.ret (0, EAGAIN or EINVAL as
+ * tdx.c expects).  Returns 0 when answered, -EINVAL when the
  * exit is not a MapGPA.
  */
 int td_handle_map_gpa(struct td *td, unsigned int vcpu);

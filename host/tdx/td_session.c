@@ -130,6 +130,7 @@ static int create_real(struct td_session *s, const struct td_session_config *cfg
 		.image_size = sys_size,
 		.image_gpa = sys_gpa,
 		.vcpu_rcx = TD_PARAMS_GPA,
+		.convert_free = cfg->convert_free,
 	};
 	uint8_t *img;
 	int r;

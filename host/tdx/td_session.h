@@ -27,6 +27,7 @@ struct td_session_config {
 	uint64_t mem_size;		/* test memory, a multiple of 4K */
 	bool simulated;
 	bool punchable;			/* simulation: test memory on a memfd */
+	bool convert_free;		/* real TD: conversions free memory (td_config) */
 	uint32_t pattern;		/* enum guest_pattern */
 	uint32_t write_pct;
 	uint64_t stride, seed;

@@ -14,7 +14,9 @@
 #include "guest/abi.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kvm.h>
+#include <sys/mman.h>
 #include <linux/kvm_para.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -63,6 +65,10 @@ struct fake {
 	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
 	bool max_vcpus_asked;
 	uint64_t tsc_set;		/* KVM_SET_TSC_KHZ on the VM, before INIT_VM */
+	/* The last fallocate() and madvise() (conversions freeing memory). */
+	int falloc_fd, falloc_mode, nr_falloc, nr_madv, madv_advice;
+	uint64_t falloc_off, falloc_len, madv_len;
+	void *madv_addr;
 	int attr_calls;
 	long attr_result;		/* forced result of SET_MEMORY_ATTRIBUTES */
 	struct kvm_memory_attributes last_attr;
@@ -480,10 +486,37 @@ static int fake_close(struct kvm_io *io, int fd)
 	return 0;
 }
 
+static int fake_fallocate(struct kvm_io *io, int fd, int mode, off_t off, off_t len)
+{
+	struct fake *f = io->priv;
+
+	note(f, "FALLOCATE");
+	f->nr_falloc++;
+	f->falloc_fd = fd;
+	f->falloc_mode = mode;
+	f->falloc_off = off;
+	f->falloc_len = len;
+	return fd == f->gmem_fd ? 0 : -EBADF;
+}
+
+static int fake_madvise(struct kvm_io *io, void *addr, size_t len, int advice)
+{
+	struct fake *f = io->priv;
+
+	note(f, "MADVISE");
+	f->nr_madv++;
+	f->madv_addr = addr;
+	f->madv_len = len;
+	f->madv_advice = advice;
+	return 0;
+}
+
 static void fake_init(struct fake *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->io = (struct kvm_io){ fake_open, fake_ioctl, fake_mmap, fake_munmap, fake_close, f };
+	f->io = (struct kvm_io){ .open_kvm = fake_open, .ioctl = fake_ioctl, .mmap = fake_mmap,
+				 .munmap = fake_munmap, .close = fake_close,
+				 .fallocate = fake_fallocate, .madvise = fake_madvise, .priv = f };
 	f->kvm_fd = f->vm_fd = f->gmem_fd = -1;
 	f->fail_at = -1;
 	f->caps_need = 100;	/* more than the first buffer: -E2BIG first */
@@ -681,7 +714,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(49);
+	tap_plan(52);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -754,6 +787,7 @@ int main(void)
 	td.run[1]->hypercall.args[0] = 0x40000000;	/* outside every region */
 	tap_ok(!td_handle_map_gpa(&td, 1) && td.run[1]->hypercall.ret == EINVAL && f.attr_calls == n,
 	       "a range outside the TD's memory: EINVAL, no attributes touched");
+	tap_ok(!f.nr_falloc && !f.nr_madv, "convert_free off: conversions free nothing");
 	td.run[1]->exit_reason = KVM_EXIT_IO;
 	tap_ok(td_handle_map_gpa(&td, 1) == -EINVAL, "other exits are not MapGPA");
 
@@ -814,6 +848,36 @@ int main(void)
 	cfg.image_gpa = 0x200000000ull;
 	tap_ok(td_create(&td, &f.io, &cfg) == -EINVAL && strstr(td.err, "boot image") && !open_fds(&f) &&
 	       !f.live_maps, "an image outside the private regions is refused, nothing left");
+
+	/* Fix 1: convert_free, as QEMU's kvm_convert_memory. */
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.convert_free = true;
+	r = td_create(&td, &f.io, &cfg);
+	if (!r) {
+		td.run[0]->exit_reason = KVM_EXIT_HYPERCALL;
+		td.run[0]->hypercall.nr = KVM_HC_MAP_GPA_RANGE;
+		td.run[0]->hypercall.args[0] = 0x100000000ull - (1 << 20);	/* region 1 */
+		td.run[0]->hypercall.args[1] = 256;
+		td.run[0]->hypercall.args[2] = 0;				/* to shared */
+		n = !td_handle_map_gpa(&td, 0) && !td.run[0]->hypercall.ret;
+		tap_ok(n && f.nr_falloc == 1 && f.falloc_fd == f.gmem_fd &&
+		       f.falloc_mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) &&
+		       f.falloc_off == 64ull << 20 && f.falloc_len == 1 << 20 && !f.nr_madv &&
+		       strstr(f.seq, "SET_MEMORY_ATTRIBUTES FALLOCATE") && td.punched_pages == 256,
+		       "convert_free: to shared punches the range out of guest_memfd (offset 0x%llx, after the attributes)",
+		       (unsigned long long)f.falloc_off);
+		td.run[0]->hypercall.args[2] = 1 << 4;				/* to private */
+		n = !td_handle_map_gpa(&td, 0) && !td.run[0]->hypercall.ret;
+		tap_ok(n && f.nr_madv == 1 && f.madv_advice == MADV_DONTNEED &&
+		       f.madv_addr == (uint8_t *)td.shared + (64 << 20) && f.madv_len == 1 << 20 &&
+		       f.nr_falloc == 1 && td.discarded_pages == 256,
+		       "convert_free: to private discards the shared backing (MADV_DONTNEED)");
+		td_destroy(&td);
+	} else {
+		tap_ok(0, "convert_free: TD created (%s)", td.err);
+		tap_ok(0, "convert_free: to private");
+	}
 
 	/* Fix 2: no entropy, -EAGAIN three times: INIT_VM and INIT_MEM_REGION retried. */
 	fake_init(&f);
