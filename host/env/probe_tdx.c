@@ -9,6 +9,9 @@
  */
 #include "env/env.h"
 #include "lib/util.h"
+#include "tdx/td.h"
+
+#include <linux/kvm.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +57,41 @@ static void add_sysfs(json_t *sec, const char *key, const char *path)
 		json_object_set_new(sec, key, json_string(val));
 }
 
+json_t *tdx_caps_summary(const struct kvm_tdx_capabilities *c)
+{
+	json_t *leaves = json_array();
+	char buf[32], xfam[32];
+	uint32_t i;
+
+	for (i = 0; i < c->cpuid.nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &c->cpuid.entries[i];
+
+		if (e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX || e->index)
+			snprintf(buf, sizeof(buf), "0x%x.%u", e->function, e->index);
+		else
+			snprintf(buf, sizeof(buf), "0x%x", e->function);
+		json_array_append_new(leaves, json_string(buf));
+	}
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)c->supported_attrs);
+	snprintf(xfam, sizeof(xfam), "0x%llx", (unsigned long long)c->supported_xfam);
+	return json_pack("{s:s, s:s, s:I, s:o}", "supported_attrs", buf, "supported_xfam", xfam,
+			 "cpuid_leaves", (json_int_t)c->cpuid.nent, "configurable_leaves", leaves);
+}
+
+/* The TDX module as KVM reports it, from a TD VM made for the purpose. */
+static void add_caps(json_t *sec)
+{
+	struct kvm_tdx_capabilities *c;
+	char err[384];
+
+	if (td_query_caps(&kvm_io_sys, &c, err, sizeof(err))) {
+		json_object_set_new(sec, "capabilities", json_pack("{s:s}", "error", err));
+		return;
+	}
+	json_object_set_new(sec, "capabilities", tdx_caps_summary(c));
+	free(c);
+}
+
 json_t *probe_tdx(const json_t *kvm)
 {
 	const json_t *tdx_type = json_object_get(json_object_get(kvm, "vm_types"), "tdx");
@@ -81,6 +119,8 @@ json_t *probe_tdx(const json_t *kvm)
 			    : "KVM is not usable, so no TD can be created");
 #undef STEP
 	json_object_set_new(sec, "ready", json_boolean(ready));
+	if (ready)
+		add_caps(sec);
 	/* The TDX module's own version, where the kernel exposes it (7.2+). */
 	add_sysfs(sec, "module_version", "/sys/devices/faux/tdx_host/version");
 	add_sysfs(sec, "seamldr_version", "/sys/devices/faux/tdx_host/seamldr_version");

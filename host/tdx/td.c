@@ -574,3 +574,37 @@ int td_handle_memory_fault(struct td *td, unsigned int vcpu, char *why, size_t w
 	td->implicit_pages += size / 4096;
 	return 0;
 }
+
+int td_query_caps(struct kvm_io *io, struct kvm_tdx_capabilities **caps, char *err,
+		  size_t err_size)
+{
+	struct td td = { .io = io, .kvm_fd = -1, .vm_fd = -1, .gmem_fd = -1 };
+	long r;
+
+	*caps = NULL;
+	r = io->open_kvm(io);
+	if (r < 0)
+		r = step_fail(&td, r, "open /dev/kvm");
+	else
+		td.kvm_fd = r;
+	if (td.kvm_fd >= 0) {
+		r = io->ioctl(io, td.kvm_fd, KVM_CREATE_VM, (void *)(uintptr_t)KVM_X86_TDX_VM);
+		if (r < 0)
+			r = step_fail(&td, r, "KVM_CREATE_VM(KVM_X86_TDX_VM)");
+		else
+			td.vm_fd = r;
+	}
+	if (td.vm_fd >= 0)
+		r = get_caps(&td);
+	if (td.vm_fd >= 0)
+		io->close(io, td.vm_fd);
+	if (td.kvm_fd >= 0)
+		io->close(io, td.kvm_fd);
+	if (r < 0) {
+		free(td.caps);
+		snprintf(err, err_size, "%s", td.err);
+		return (int)r;
+	}
+	*caps = td.caps;
+	return 0;
+}

@@ -78,6 +78,13 @@ struct td {
 	uint64_t hw_error;
 };
 
+/*
+ * What KVM_TDX_CAPABILITIES reports, from a TD VM created for the purpose
+ * and closed again: 0 and *@caps (free() it), or -errno with @err set.
+ */
+int td_query_caps(struct kvm_io *io, struct kvm_tdx_capabilities **caps, char *err,
+		  size_t err_size);
+
 /* Build the TD up to FINALIZE; 0 or -errno with td->err set and nothing left open. */
 int td_create(struct td *td, struct kvm_io *io, const struct td_config *cfg);
 void td_destroy(struct td *td);

@@ -714,7 +714,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(52);
+	tap_plan(55);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -901,6 +901,35 @@ int main(void)
 	       !strstr(f.seq, "CREATE_VCPU") && !strstr(f.seq, "ENABLE_CAP") && !open_fds(&f),
 	       "3 vCPUs on a TD limited to 2: -EOPNOTSUPP (exit 4) before INIT_VM or any vCPU, nothing open (%s)",
 	       td.err);
+
+	/* The TDX module's identity for meta.json: KVM_TDX_CAPABILITIES from a throwaway TD VM. */
+	{
+		struct kvm_tdx_capabilities *c;
+		char err2[384], *text;
+		json_t *j;
+
+		fake_init(&f);
+		r = td_query_caps(&f.io, &c, err2, sizeof(err2));
+		tap_ok(!r && c && c->cpuid.nent == CAPS_LEAVES && c->supported_xfam == 0x2e7 &&
+		       strstr(f.seq, "open CREATE_VM CAPABILITIES CAPABILITIES") == f.seq &&
+		       !strstr(f.seq, "INIT_VM") && !open_fds(&f),
+		       "capabilities: a TD VM for KVM_TDX_CAPABILITIES (-E2BIG, again), nothing built, nothing left open");
+		j = c ? tdx_caps_summary(c) : NULL;
+		text = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+		tap_is_str(text ?: "(none)",
+			   "{\"configurable_leaves\":[\"0x1\",\"0x7\",\"0xd.1\",\"0x80000008\",\"0x40000000\"],"
+			   "\"cpuid_leaves\":5,\"supported_attrs\":\"0x50000000\",\"supported_xfam\":\"0x2e7\"}",
+			   "capabilities summary: attributes, XFAM, the configurable leaves");
+		free(text);
+		json_decref(j);
+		free(c);
+		fake_init(&f);
+		f.fail_at = 2;	/* KVM_CREATE_VM */
+		f.fail_err = -EINVAL;
+		r = td_query_caps(&f.io, &c, err2, sizeof(err2));
+		tap_ok(r == -EINVAL && !c && strstr(err2, "KVM_CREATE_VM") && !open_fds(&f),
+		       "capabilities: a failing step is named, nothing left open (%s)", err2);
+	}
 
 	/* Fix 6: 7.2 brings TDX up without kvm.enable_virt_at_load. */
 	{
