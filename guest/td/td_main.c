@@ -214,6 +214,26 @@ static void accept_chunk(struct td_cpu *c, uint64_t gpa)
 	}
 }
 
+/*
+ * The range went (or may have gone) back to pending: forget its chunks'
+ * 2M accepts, else the next 2M pass skips the accept and touches a
+ * pending page, which makes KVM kill the TD.  A chunk only partly in the
+ * range is forgotten too: it cannot be accepted at 2M any more.
+ */
+static void forget_accepts(const struct td_cpu *c, uint64_t gpa, uint64_t size)
+{
+	uint64_t lo, hi, ch;
+
+	if (gpa + size <= c->mem_gpa || gpa >= c->mem_gpa + c->mem_size)
+		return;
+	lo = gpa > c->mem_gpa ? (gpa - c->mem_gpa) / GUEST_HUGE_SIZE : 0;
+	hi = (gpa + size < c->mem_gpa + c->mem_size ? gpa + size : c->mem_gpa + c->mem_size) -
+	     c->mem_gpa;
+	hi = (hi + GUEST_HUGE_SIZE - 1) / GUEST_HUGE_SIZE;
+	for (ch = lo; ch < hi; ch++)
+		__atomic_fetch_and(&accept_map[ch / 64], ~(1ull << (ch % 64)), __ATOMIC_RELAXED);
+}
+
 /* Before the first touch of a page (first pass only): accept it or its chunk. */
 static void accept_before(void *ctx, uint64_t gpa, uint32_t pass)
 {
@@ -271,6 +291,13 @@ static void run_phase(struct td_cpu *c, uint32_t cmd)
 		.stamp = ((uint64_t)c->index << 48) | 1,
 		.progress = c->run.progress,
 	};
+	/*
+	 * An accepting phase runs on pending memory (a 4K accept of an
+	 * accepted page fails as well): the host may have punched the range
+	 * since the last one, which the guest does not see.
+	 */
+	if (cmd & TD_RUN_ACCEPT && c->run.accept_level == TD_ACCEPT_2M)
+		forget_accepts(c, c->mem_gpa + first * GUEST_PAGE_SIZE, count * GUEST_PAGE_SIZE);
 	c->accepted = c->fallbacks = 0;
 	ucall(UCALL_START, NULL, 0);
 	t0 = rdtsc_ordered();
@@ -316,6 +343,8 @@ static void convert(struct td_cpu *c, uint32_t cmd)
 			stalled = 0;
 		req = resume;
 	}
+	/* Shared now, or private and pending: either way not accepted. */
+	forget_accepts(c, gpa, size);
 	args[0] = gpa;
 	args[1] = size;
 	args[2] = !!shared;

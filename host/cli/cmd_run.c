@@ -627,6 +627,7 @@ static json_t *scenario_params(const struct scenario *s, const struct run_opts *
 			 "attribute", s->attribute || o->attribute);
 	if (s->reference[0])
 		json_object_set_new(p, "reference", json_string(s->reference));
+	json_object_set_new(p, "convert_free", json_boolean(s->convert_free));
 	json_object_set_new(p, "mapping_size", json_integer((json_int_t)(s->mapping_size ?:
 						 backing_page_size(s->backing))));
 	return p;

@@ -418,6 +418,38 @@ static bool side_flag(const struct cmp_side *side, const char *key)
 	return false;
 }
 
+/* The TDX module a side ran on: "version (seamldr ...)", or NULL when unknown. */
+static char *tdx_module(const struct cmp_side *side)
+{
+	const json_t *t = json_object_get(json_object_get(side->nr_runs ? side->runs[0].meta : NULL,
+							  "env"), "tdx");
+	const char *v = json_string_value(json_object_get(t, "module_version"));
+	const char *l = json_string_value(json_object_get(t, "seamldr_version"));
+	char *out;
+
+	if (!v || !*v)
+		return NULL;
+	if (asprintf(&out, "%s%s%s%s", v, l ? " (seamldr " : "", l ?: "", l ? ")" : "") < 0)
+		return NULL;
+	return out;
+}
+
+static void tdx_module_warning(struct cmp_report *r)
+{
+	char *first, *other;
+	size_t i;
+
+	first = r->nr_sides ? tdx_module(&r->sides[0]) : NULL;
+	for (i = 1; first && i < r->nr_sides; i++) {
+		other = tdx_module(&r->sides[i]);
+		if (other && strcmp(first, other))
+			cmp_warn(r, "%s and %s ran on different TDX modules (%s vs %s): SEAMCALL costs are part of every TDX figure",
+				 cmp_run_letter(0), cmp_run_letter(i), first, other);
+		free(other);
+	}
+	free(first);
+}
+
 static void quality_warnings(struct cmp_report *r)
 {
 	const struct cmp_metric *m;
@@ -434,6 +466,7 @@ static void quality_warnings(struct cmp_report *r)
 		if (side_flag(&r->sides[i], "tdx_simulated"))
 			cmp_warn(r, "%s ran a simulated TD (SEPTBENCH_TDX_SIM=1: the shim payload in a default VM): no TDX, no S-EPT; its figures test the tool",
 				 cmp_run_letter(i));
+	tdx_module_warning(r);
 	for (i = 0; i < r->nr_sides; i++)
 		for (j = 0; j < r->sides[i].nr_scen; j++) {
 			const struct cmp_scenario *s = &r->sides[i].scen[j];

@@ -47,6 +47,9 @@ json_t *probe_hooks(void);
 /* The kernel build's identity; @hooks is probe_hooks()' section. */
 json_t *probe_kernel(const json_t *hooks);
 json_t *probe_tdx(const json_t *kvm);
+struct kvm_tdx_capabilities;
+/* KVM_TDX_CAPABILITIES as meta.json records it: attributes, XFAM, the configurable CPUID leaves. */
+json_t *tdx_caps_summary(const struct kvm_tdx_capabilities *c);
 json_t *probe_perf(const char *tracefs);
 json_t *probe_tracing(char *mount, size_t size);
 json_t *probe_memory(void);

@@ -38,6 +38,7 @@ static enum engine_status td_make(struct rep *r)
 		.mem_size = s->mem_bytes,
 		.simulated = r->o->tdx_simulated,
 		.punchable = s->kind == KIND_ZAP && s->zap == ZAP_PUNCH,
+		.convert_free = s->convert_free,
 		.pattern = rep_guest_pattern(s->pattern),
 		.write_pct = s->write_pct,
 		.stride = s->stride,
@@ -48,6 +49,7 @@ static enum engine_status td_make(struct rep *r)
 		.hook_ctx = r,
 	};
 	uint64_t t0 = vm_now_ns();
+	json_t *ph;
 	size_t nvals;
 	int err;
 
@@ -62,7 +64,10 @@ static enum engine_status td_make(struct rep *r)
 	if (!r->snap_before || !r->snap_after)
 		return rep_fail_errno(r, "stats buffers");
 	/* Creation through boot: every vCPU is parked in its first command. */
-	rep_add_phase(r, "setup", vm_now_ns() - t0, 1, NULL);
+	ph = rep_add_phase(r, "setup", vm_now_ns() - t0, 1, NULL);
+	/* The rate guest tsc_cycles convert with: a TD's is in 25 MHz steps. */
+	if (ph && td_session_tsc_khz(r->td))
+		json_object_set_new(ph, "tsc_khz", json_integer(td_session_tsc_khz(r->td)));
 	return ENGINE_OK;
 }
 
@@ -93,6 +98,10 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 			"exits_to_shared", (json_int_t)ph->exits_shared,
 			"exits_to_private", (json_int_t)ph->exits_private,
 			"pages", (json_int_t)ph->exit_pages));
+	if (ph->implicit_conversions)
+		json_object_set_new(j, "implicit_conversions", json_pack("{s:I, s:I}",
+			"exits", (json_int_t)ph->implicit_conversions,
+			"pages", (json_int_t)ph->implicit_pages));
 	rep_instr_record(r, j);
 	res.vcpu = NULL;
 	vm_phase_result_free(&res);

@@ -77,6 +77,7 @@ void scenario_defaults(struct scenario *s)
 	s->vm_type = VMT_AUTO;
 	s->cycles = 4;
 	s->seed = 1;
+	s->convert_free = true;
 }
 
 /* A table-driven enum option: value must be one of the table's names. */
@@ -194,6 +195,12 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 	}
 	if (!strcmp(key, "seed"))
 		return set_number(key, value, 0, UINT64_MAX, &s->seed, err, err_size);
+	if (!strcmp(key, "convert_free") || !strcmp(key, "convert-free")) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return fail_msg(err, err_size, "convert_free is yes or no, not '%s'", value);
+		s->convert_free = !strcmp(value, "yes");
+		return true;
+	}
 	if (!strcmp(key, "attribute")) {
 		if (strcmp(value, "yes") && strcmp(value, "no"))
 			return fail_msg(err, err_size, "attribute is yes or no, not '%s'", value);

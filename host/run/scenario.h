@@ -65,6 +65,7 @@ struct scenario {
 	unsigned int stride;		/* pages, for PATTERN_STRIDE */
 	unsigned int write_pct;		/* 0 = read, 100 = write */
 	bool shared_range;		/* all vCPUs touch one range */
+	bool convert_free;		/* tdx: conversions free memory (QEMU's way) */
 	enum populate populate;
 	enum split_mode split;
 	enum zap_cause zap;

@@ -38,10 +38,22 @@ static int sys_close(struct kvm_io *io, int fd)
 	return close(fd) ? -errno : 0;
 }
 
+static int sys_fallocate(struct kvm_io *io, int fd, int mode, off_t off, off_t len)
+{
+	return fallocate(fd, mode, off, len) ? -errno : 0;
+}
+
+static int sys_madvise(struct kvm_io *io, void *addr, size_t len, int advice)
+{
+	return madvise(addr, len, advice) ? -errno : 0;
+}
+
 struct kvm_io kvm_io_sys = {
 	.open_kvm = sys_open_kvm,
 	.ioctl = sys_ioctl,
 	.mmap = sys_mmap,
 	.munmap = sys_munmap,
 	.close = sys_close,
+	.fallocate = sys_fallocate,
+	.madvise = sys_madvise,
 };

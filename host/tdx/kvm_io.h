@@ -19,6 +19,9 @@ struct kvm_io {
 	void *(*mmap)(struct kvm_io *io, size_t len, int prot, int flags, int fd, off_t off);
 	int (*munmap)(struct kvm_io *io, void *addr, size_t len);
 	int (*close)(struct kvm_io *io, int fd);
+	/* fallocate() and madvise(): 0 or -errno (conversions free memory) */
+	int (*fallocate)(struct kvm_io *io, int fd, int mode, off_t off, off_t len);
+	int (*madvise)(struct kvm_io *io, void *addr, size_t len, int advice);
 	void *priv;
 };
 

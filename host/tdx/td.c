@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #ifndef KVM_MAP_GPA_RANGE_ENCRYPTED
@@ -38,6 +39,11 @@ _Static_assert(KVM_X86_TDX_VM == 5, "KVM_X86_TDX_VM");
 #define SPLIT_IRQCHIP_PINS	24
 #define CPUID_1_ECX_X2APIC	(1u << 21)
 #define MAX_CPUID_ENT		4096
+/*
+ * KVM returns -EAGAIN when the TDX module lacks entropy for the TD's keys
+ * (TDX_RND_NO_ENTROPY); QEMU retries INIT_VM and INIT_MEM_REGION as often.
+ */
+#define TDX_EAGAIN_TRIES	10000
 
 static __attribute__((format(printf, 3, 4)))
 int step_fail(struct td *td, long err, const char *fmt, ...)
@@ -73,6 +79,22 @@ static void *cpuid_alloc(uint32_t nent)
 	if (c)
 		c->nent = nent;
 	return c;
+}
+
+/*
+ * The TD's TSC rate is fixed at INIT_VM from the VM's: set it explicitly,
+ * as QEMU does, to the host rate KVM reports (the TDX module keeps it in
+ * 25 MHz units: tdx.c rounds down).
+ */
+static int set_tsc(struct td *td)
+{
+	long r = td->io->ioctl(td->io, td->vm_fd, KVM_GET_TSC_KHZ, NULL);
+
+	if (r <= 0)
+		return step_fail(td, r ? r : -EIO, "KVM_GET_TSC_KHZ on the TD VM");
+	td->host_tsc_khz = r;
+	r = td->io->ioctl(td->io, td->vm_fd, KVM_SET_TSC_KHZ, (void *)(uintptr_t)td->host_tsc_khz);
+	return r < 0 ? step_fail(td, r, "KVM_SET_TSC_KHZ(%u) on the TD VM", td->host_tsc_khz) : 0;
 }
 
 static int enable_cap(struct td *td, uint32_t cap, uint64_t arg0, const char *what)
@@ -157,7 +179,9 @@ static int init_vm(struct td *td, const struct td_config *cfg)
 	iv->xfam = cfg->xfam;
 	td_cpuid_for_init(&td->caps->cpuid, sup, cfg->gpaw, &iv->cpuid);
 	free(sup);
-	r = tdx_op(td, td->vm_fd, KVM_TDX_INIT_VM, 0, (uintptr_t)iv);
+	do {
+		r = tdx_op(td, td->vm_fd, KVM_TDX_INIT_VM, 0, (uintptr_t)iv);
+	} while (r == -EAGAIN && ++td->eagain_retries < TDX_EAGAIN_TRIES);
 	free(iv);
 	if (r < 0)
 		return step_fail(td, r, "KVM_TDX_INIT_VM");
@@ -174,6 +198,45 @@ static bool in_regions(const struct td *td, uint64_t gpa, uint64_t size)
 		    gpa - td->regions[i].gpa <= td->regions[i].size - size)
 			return true;
 	return false;
+}
+
+/* The guest_memfd offset of [gpa, gpa + size), inside one region. */
+static bool gmem_offset(const struct td *td, uint64_t gpa, uint64_t size, uint64_t *off)
+{
+	uint64_t base = 0;
+	unsigned int i;
+
+	for (i = 0; i < td->nr_regions; base += td->regions[i++].size)
+		if (gpa >= td->regions[i].gpa && size <= td->regions[i].size &&
+		    gpa - td->regions[i].gpa <= td->regions[i].size - size) {
+			*off = base + gpa - td->regions[i].gpa;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * What QEMU's kvm_convert_memory does after the attributes: to shared,
+ * the private pages leave guest_memfd; to private, the shared pages go.
+ */
+static int free_converted(struct td *td, uint64_t gpa, uint64_t size, bool private)
+{
+	uint64_t off;
+	int r;
+
+	if (!td->convert_free || !gmem_offset(td, gpa, size, &off))
+		return 0;
+	if (private) {
+		r = td->io->madvise(td->io, (uint8_t *)td->shared + off, size, MADV_DONTNEED);
+		if (!r)
+			td->discarded_pages += size / 4096;
+	} else {
+		r = td->io->fallocate(td->io, td->gmem_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				      off, size);
+		if (!r)
+			td->punched_pages += size / 4096;
+	}
+	return r;
 }
 
 static int set_attributes(struct td *td, uint64_t gpa, uint64_t size, bool private)
@@ -296,13 +359,23 @@ static int add_vcpu(struct td *td, unsigned int i, uint64_t rcx)
 	if (r < 0)
 		return step_fail(td, r, "KVM_SET_CPUID2 (vCPU %u)", i);
 	r = tdx_op(td, td->vcpu_fd[i], KVM_TDX_INIT_VCPU, 0, rcx);
-	return r < 0 ? step_fail(td, r, "KVM_TDX_INIT_VCPU (vCPU %u)", i) : 0;
+	if (r < 0)
+		return step_fail(td, r, "KVM_TDX_INIT_VCPU (vCPU %u)", i);
+	if (i)
+		return 0;
+	/* The rate the TD's TSC runs at: what guest cycle counts convert with. */
+	r = td->io->ioctl(td->io, td->vcpu_fd[0], KVM_GET_TSC_KHZ, NULL);
+	if (r <= 0)
+		return step_fail(td, r ? r : -EIO, "KVM_GET_TSC_KHZ (vCPU 0)");
+	td->tsc_khz = r;
+	return 0;
 }
 
 /* TDH.MEM.PAGE.ADD of the boot image, measured; resumed after a signal. */
 static int add_image(struct td *td, const struct td_config *cfg)
 {
 	struct kvm_tdx_init_mem_region reg;
+	unsigned int tries = 0;
 	void *src;
 	long r;
 
@@ -323,7 +396,9 @@ static int add_image(struct td *td, const struct td_config *cfg)
 	do {
 		r = tdx_op(td, td->vcpu_fd[0], KVM_TDX_INIT_MEM_REGION,
 			   KVM_TDX_MEASURE_MEMORY_REGION, (uintptr_t)&reg);
-	} while (r == -EINTR && reg.nr_pages);
+		if (r == -EAGAIN)
+			td->eagain_retries++;
+	} while ((r == -EINTR || (r == -EAGAIN && ++tries < TDX_EAGAIN_TRIES)) && reg.nr_pages);
 	td->io->munmap(td->io, src, cfg->image_size);
 	return r < 0 ? step_fail(td, r, "KVM_TDX_INIT_MEM_REGION (gpa 0x%llx, %llu pages left)",
 				 (unsigned long long)reg.gpa, (unsigned long long)reg.nr_pages) : 0;
@@ -349,7 +424,17 @@ static int build(struct td *td, const struct td_config *cfg)
 	if (r < 0)
 		return step_fail(td, r, "KVM_CREATE_VM(KVM_X86_TDX_VM)");
 	td->vm_fd = r;
-	r = enable_cap(td, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS, "SPLIT_IRQCHIP");
+	/* A TD's limit (host CPUs, the TDX module's maximum): before anything is built. */
+	r = td->io->ioctl(td->io, td->vm_fd, KVM_CHECK_EXTENSION, (void *)(uintptr_t)KVM_CAP_MAX_VCPUS);
+	if (r <= 0)
+		return step_fail(td, r ? r : -EIO, "KVM_CHECK_EXTENSION(KVM_CAP_MAX_VCPUS) on the TD");
+	td->max_vcpus = r;
+	if (td->nr_vcpus > td->max_vcpus)
+		return step_fail(td, -EOPNOTSUPP, "%u vCPUs: this host's TDs take at most %u (KVM_CAP_MAX_VCPUS)",
+				 td->nr_vcpus, td->max_vcpus);
+	r = set_tsc(td);
+	if (!r)
+		r = enable_cap(td, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS, "SPLIT_IRQCHIP");
 	if (!r)
 		r = enable_cap(td, KVM_CAP_EXIT_HYPERCALL, 1ull << KVM_HC_MAP_GPA_RANGE,
 			       "EXIT_HYPERCALL, MAP_GPA_RANGE");
@@ -376,6 +461,7 @@ int td_create(struct td *td, struct kvm_io *io, const struct td_config *cfg)
 
 	memset(td, 0, sizeof(*td));
 	td->io = io;
+	td->convert_free = cfg->convert_free;
 	td->kvm_fd = td->vm_fd = td->gmem_fd = -1;
 	if (!cfg->nr_vcpus)
 		return step_fail(td, -EINVAL, "0 vCPUs");
@@ -447,6 +533,8 @@ int td_handle_map_gpa(struct td *td, unsigned int vcpu)
 		return 0;
 	}
 	r = set_attributes(td, gpa, size, private);
+	if (!r)
+		r = free_converted(td, gpa, size, private) ? -EIO : 0;
 	if (r == -EAGAIN || r == -EINTR)
 		run->hypercall.ret = EAGAIN;
 	else if (r < 0)
@@ -456,5 +544,67 @@ int td_handle_map_gpa(struct td *td, unsigned int vcpu)
 	td->map_gpa_exits++;
 	if (!r)
 		td->map_gpa_pages += size / 4096;
+	return 0;
+}
+
+int td_handle_memory_fault(struct td *td, unsigned int vcpu, char *why, size_t why_size)
+{
+	struct kvm_run *run = td->run[vcpu];
+	uint64_t gpa, size, flags;
+	bool private;
+	int r;
+
+	if (run->exit_reason != KVM_EXIT_MEMORY_FAULT) {
+		snprintf(why, why_size, "exit %u is not a memory fault", run->exit_reason);
+		return -EINVAL;
+	}
+	gpa = run->memory_fault.gpa;
+	size = run->memory_fault.size;
+	flags = run->memory_fault.flags;
+	private = flags & KVM_MEMORY_EXIT_FLAG_PRIVATE;
+	r = (!size || (gpa | size) & 4095 || !in_regions(td, gpa, size)) ? -EINVAL :
+	    set_attributes(td, gpa, size, private);
+	if (r < 0) {
+		snprintf(why, why_size, "memory fault at GPA 0x%llx size 0x%llx flags 0x%llx: implicit conversion to %s failed: %s",
+			 (unsigned long long)gpa, (unsigned long long)size,
+			 (unsigned long long)flags, private ? "private" : "shared", strerror(-r));
+		return r;
+	}
+	td->implicit_conversions++;
+	td->implicit_pages += size / 4096;
+	return 0;
+}
+
+int td_query_caps(struct kvm_io *io, struct kvm_tdx_capabilities **caps, char *err,
+		  size_t err_size)
+{
+	struct td td = { .io = io, .kvm_fd = -1, .vm_fd = -1, .gmem_fd = -1 };
+	long r;
+
+	*caps = NULL;
+	r = io->open_kvm(io);
+	if (r < 0)
+		r = step_fail(&td, r, "open /dev/kvm");
+	else
+		td.kvm_fd = r;
+	if (td.kvm_fd >= 0) {
+		r = io->ioctl(io, td.kvm_fd, KVM_CREATE_VM, (void *)(uintptr_t)KVM_X86_TDX_VM);
+		if (r < 0)
+			r = step_fail(&td, r, "KVM_CREATE_VM(KVM_X86_TDX_VM)");
+		else
+			td.vm_fd = r;
+	}
+	if (td.vm_fd >= 0)
+		r = get_caps(&td);
+	if (td.vm_fd >= 0)
+		io->close(io, td.vm_fd);
+	if (td.kvm_fd >= 0)
+		io->close(io, td.kvm_fd);
+	if (r < 0) {
+		free(td.caps);
+		snprintf(err, err_size, "%s", td.err);
+		return (int)r;
+	}
+	*caps = td.caps;
 	return 0;
 }

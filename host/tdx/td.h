@@ -15,6 +15,7 @@
 #include "tdx/kvm_io.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct kvm_cpuid2;
@@ -40,6 +41,12 @@ struct td_config {
 	uint64_t image_size;		/* bytes, a multiple of 4K */
 	uint64_t image_gpa;		/* inside a region */
 	uint64_t vcpu_rcx;		/* INIT_VCPU data: each vCPU's initial RCX */
+	/*
+	 * Conversions free what they leave behind, as QEMU's
+	 * kvm_convert_memory does: to shared punches the range out of
+	 * guest_memfd, to private discards its shared backing.
+	 */
+	bool convert_free;
 };
 
 struct td {
@@ -55,12 +62,28 @@ struct td {
 	size_t run_size;
 	uint64_t shared_bit;		/* GPA bit that marks shared memory */
 	struct kvm_tdx_capabilities *caps;
+	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
+	unsigned int host_tsc_khz;	/* set on the VM before INIT_VM */
+	unsigned int tsc_khz;		/* the TD's TSC rate (vCPU 0), for cycle counts */
+	unsigned int eagain_retries;	/* INIT_VM / INIT_MEM_REGION retried on -EAGAIN */
 	/* MapGPA exits answered (td_handle_map_gpa). */
 	uint64_t map_gpa_exits, map_gpa_pages;
+	bool convert_free;
+	/* Pages freed by conversions: punched from guest_memfd, shared discarded. */
+	uint64_t punched_pages, discarded_pages;
+	/* KVM_EXIT_MEMORY_FAULTs converted implicitly (td_handle_memory_fault). */
+	uint64_t implicit_conversions, implicit_pages;
 	/* The failing step, errno and SEAMCALL status, as one line. */
 	char err[384];
 	uint64_t hw_error;
 };
+
+/*
+ * What KVM_TDX_CAPABILITIES reports, from a TD VM created for the purpose
+ * and closed again: 0 and *@caps (free() it), or -errno with @err set.
+ */
+int td_query_caps(struct kvm_io *io, struct kvm_tdx_capabilities **caps, char *err,
+		  size_t err_size);
 
 /* Build the TD up to FINALIZE; 0 or -errno with td->err set and nothing left open. */
 int td_create(struct td *td, struct kvm_io *io, const struct td_config *cfg);
@@ -68,16 +91,28 @@ void td_destroy(struct td *td);
 
 /*
  * Answer a KVM_EXIT_HYPERCALL(KVM_HC_MAP_GPA_RANGE) on vCPU @vcpu: set the
- * memory attributes of the range and write hypercall.ret (0, EAGAIN or
- * EINVAL as tdx.c expects).  Returns 0 when answered, -EINVAL when the
+ * memory attributes of the range (then, with convert_free, free what the
+ * conversion left behind) and write hypercall.ret (0, EAGAIN or EINVAL as
+ * tdx.c expects).  Returns 0 when answered, -EINVAL when the
  * exit is not a MapGPA.
  */
 int td_handle_map_gpa(struct td *td, unsigned int vcpu);
 
 /*
+ * Answer a KVM_EXIT_MEMORY_FAULT on vCPU @vcpu as QEMU does: an implicit
+ * conversion of the range to what the access wanted (private or shared),
+ * after which KVM_RUN is retried.  0 when converted (counted); -EINVAL
+ * when the exit is not one, or its range is outside the TD's memory, or
+ * the attributes could not be set (-errno): then @why says so with the
+ * GPA, size and flags.
+ */
+int td_handle_memory_fault(struct td *td, unsigned int vcpu, char *why, size_t why_size);
+
+/*
  * The CPUID for KVM_TDX_INIT_VM: one entry per configurable leaf in
  * @caps (KVM refuses any other), the host-supported value masked by the
- * configurable bits, TSX and WAITPKG cleared (KVM refuses them), and the
+ * configurable bits, TSX and WAITPKG cleared (KVM refuses them), leaf 1
+ * EAX 0 (the TDX module's own family/model/stepping), and the
  * GPAW in 0x80000008 EAX[23:16].  @out has room for caps->nent entries.
  */
 void td_cpuid_for_init(const struct kvm_cpuid2 *caps, const struct kvm_cpuid2 *supported,

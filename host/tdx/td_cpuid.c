@@ -51,6 +51,14 @@ void td_cpuid_for_init(const struct kvm_cpuid2 *caps, const struct kvm_cpuid2 *s
 			e->ecx = sup->ecx & cfg->ecx;
 			e->edx = sup->edx & cfg->edx;
 		}
+		/*
+		 * Family/model/stepping: the TDX module takes 0 (then it
+		 * reports its own platform value, the lowest stepping across
+		 * sockets) or exactly that value; the host's own may be
+		 * another socket's, which fails INIT_VM.
+		 */
+		if (e->function == 1)
+			e->eax = 0;
 		if (e->function == 7 && e->index == 0) {
 			e->ebx &= ~(CPUID_7_EBX_HLE | CPUID_7_EBX_RTM);
 			e->ecx &= ~CPUID_7_ECX_WAITPKG;

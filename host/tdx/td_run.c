@@ -206,6 +206,28 @@ static bool handle_hypercall(struct td_rt_vcpu *v)
 	return true;
 }
 
+/* An implicit conversion (td_handle_memory_fault), or the fault reported in full. */
+static bool handle_memory_fault(struct td_rt_vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	char why[224];
+
+	if (!v->rt->td) {
+		td_rt_fail(v, "memory fault at GPA 0x%llx size 0x%llx flags 0x%llx",
+			   (unsigned long long)run->memory_fault.gpa,
+			   (unsigned long long)run->memory_fault.size,
+			   (unsigned long long)run->memory_fault.flags);
+		return false;
+	}
+	if (td_handle_memory_fault(v->rt->td, v->idx, why, sizeof(why))) {
+		td_rt_fail(v, "%s", why);
+		return false;
+	}
+	__atomic_add_fetch(&v->rt->implicit_conversions, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&v->rt->implicit_pages, run->memory_fault.size / 4096, __ATOMIC_RELAXED);
+	return true;
+}
+
 bool td_rt_exit(struct td_rt_vcpu *v)
 {
 	struct kvm_run *run = v->run;
@@ -224,6 +246,8 @@ bool td_rt_exit(struct td_rt_vcpu *v)
 		}
 		td_rt_fail(v, "system event %u", run->system_event.type);
 		return false;
+	case KVM_EXIT_MEMORY_FAULT:
+		return handle_memory_fault(v);
 	case KVM_EXIT_SHUTDOWN:
 		td_rt_fail(v, "triple fault");
 		return false;
@@ -267,7 +291,8 @@ static void *vcpu_thread(void *arg)
 		r = rt->io->ioctl(rt->io, v->fd, KVM_RUN, NULL);
 		if (r == -EINTR)
 			continue;
-		if (r < 0) {
+		/* KVM_RUN fails with -EFAULT when it exits for a memory fault. */
+		if (r < 0 && !(r == -EFAULT && v->run->exit_reason == KVM_EXIT_MEMORY_FAULT)) {
 			td_rt_fail(v, "KVM_RUN: %s", strerror((int)-r));
 			break;
 		}

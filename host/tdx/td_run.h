@@ -71,6 +71,8 @@ struct td_rt {
 	void *shim_ctx;
 	/* MapGPA exits seen, per direction (KVM_MAP_GPA_RANGE_{DE,EN}CRYPTED). */
 	uint64_t map_exits_shared, map_exits_private, map_pages;
+	/* KVM_EXIT_MEMORY_FAULTs answered by an implicit conversion, and their pages. */
+	uint64_t implicit_conversions, implicit_pages;
 	/* Asked while a run waits; true kicks the vCPUs out (-EINTR). */
 	bool (*should_stop)(void);
 	volatile int stop;

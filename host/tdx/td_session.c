@@ -39,6 +39,7 @@ struct td_session {
 	uint64_t mem_gpa, mem_size;
 	int vm_fd, mem_fd;
 	uint64_t mem_off;		/* test memory's offset in mem_fd */
+	uint64_t implicit0, implicit_pages0;	/* the runtime's counts when a phase began */
 	const int *vcpu_fd;
 	uint32_t (*scripts)[SCRIPT_WORDS];
 	unsigned int timeout_ms;
@@ -129,6 +130,7 @@ static int create_real(struct td_session *s, const struct td_session_config *cfg
 		.image_size = sys_size,
 		.image_gpa = sys_gpa,
 		.vcpu_rcx = TD_PARAMS_GPA,
+		.convert_free = cfg->convert_free,
 	};
 	uint8_t *img;
 	int r;
@@ -279,6 +281,11 @@ static void add_mapped(struct td_session *s, uint64_t pages)
 		    s->mem_size / SZ_4K;
 }
 
+unsigned int td_session_tsc_khz(const struct td_session *s)
+{
+	return s->simulated ? 0 : s->td.tsc_khz;
+}
+
 uint64_t td_session_mapped_pages(const struct td_session *s)
 {
 	return s->mapped;
@@ -294,6 +301,8 @@ static void counts_before(struct td_session *s, uint64_t *sh, uint64_t *pv, uint
 	*sh = s->rt->map_exits_shared;
 	*pv = s->rt->map_exits_private;
 	*pg = s->rt->map_pages;
+	s->implicit0 = s->rt->implicit_conversions;
+	s->implicit_pages0 = s->rt->implicit_pages;
 }
 
 static void counts_after(struct td_session *s, struct td_phase *ph, uint64_t sh, uint64_t pv,
@@ -302,6 +311,8 @@ static void counts_after(struct td_session *s, struct td_phase *ph, uint64_t sh,
 	ph->exits_shared = s->rt->map_exits_shared - sh;
 	ph->exits_private = s->rt->map_exits_private - pv;
 	ph->exit_pages = s->rt->map_pages - pg;
+	ph->implicit_conversions = s->rt->implicit_conversions - s->implicit0;
+	ph->implicit_pages = s->rt->implicit_pages - s->implicit_pages0;
 }
 
 int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)

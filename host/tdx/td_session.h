@@ -27,6 +27,7 @@ struct td_session_config {
 	uint64_t mem_size;		/* test memory, a multiple of 4K */
 	bool simulated;
 	bool punchable;			/* simulation: test memory on a memfd */
+	bool convert_free;		/* real TD: conversions free memory (td_config) */
 	uint32_t pattern;		/* enum guest_pattern */
 	uint32_t write_pct;
 	uint64_t stride, seed;
@@ -53,6 +54,7 @@ struct td_phase {
 	uint64_t accepted;		/* successful accepts reported by the guest */
 	uint64_t map_calls;		/* MapGPA calls the guest made */
 	uint64_t exits_shared, exits_private, exit_pages;	/* MapGPA exits seen */
+	uint64_t implicit_conversions, implicit_pages;	/* KVM_EXIT_MEMORY_FAULTs converted */
 	unsigned int nr_vcpus;
 	struct vcpu_result *vcpu;	/* per vCPU (guest phases), else NULL */
 };
@@ -76,6 +78,8 @@ int td_session_punch(struct td_session *s, struct td_phase *ph);
  * punches removed (each phase covers the whole range).
  */
 uint64_t td_session_mapped_pages(const struct td_session *s);
+/* The TD's TSC rate in kHz (KVM_GET_TSC_KHZ after INIT_VM); 0 in the simulation. */
+unsigned int td_session_tsc_khz(const struct td_session *s);
 /* A VM view for the KVM stats helpers (vm_stats_*): fd, vCPUs and their stats only. */
 struct vm *td_session_stats_vm(struct td_session *s);
 /* The last failure, as one line. */

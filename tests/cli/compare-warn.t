@@ -4,7 +4,7 @@
 # "tdp_mmu": false) is warned about loudly; runs whose repetition order
 # differs are warned about; malformed fields are bad input.
 . "$(dirname "$0")/compare-lib.sh"
-plan 16
+plan 18
 
 "$GEN" "$T/base" --seed 1 --reps 6 --order interleaved:3 \
 	--warning 'fault-4k=4K scenario mapped 2M pages'
@@ -58,4 +58,16 @@ jq '.tdp_mmu = "N"' "$T/base/meta.json" >"$T/m/meta.json"
 bad '"tdp_mmu" a string' "$T/m" "$T/base"
 jq '.order = {"seed": 1}' "$T/base/meta.json" >"$T/m/meta.json"
 bad '"order" without a mode' "$T/base" "$T/m"
+
+# Different TDX modules (env.tdx.module_version): a warning; the same: none.
+tdxmod() { mkdir -p "$2"; cp -r "$T/$1"/. "$2"; jq --arg v "$3" '.env.tdx.module_version = $v' "$T/$1/meta.json" >"$2/meta.json"; }
+tdxmod base "$T/ta" 1.5.06.00.0744
+tdxmod new "$T/tb" 1.5.16.00.0945
+tdxmod new "$T/tc" 1.5.06.00.0744
+run "$SEPTBENCH" compare "$T/ta" "$T/tb" --out "$T/out3" --no-plots
+is "$(jq '[.warnings[] | select(. == "A and B ran on different TDX modules (1.5.06.00.0744 vs 1.5.16.00.0945): SEAMCALL costs are part of every TDX figure")] | length' "$T/out3/report.json" 2>/dev/null)" 1 \
+	"A and B on different TDX modules: warned, with both versions"
+run "$SEPTBENCH" compare "$T/ta" "$T/tc" --out "$T/out4" --no-plots
+is "$(jq '[.warnings[] | select(test("TDX modules"))] | length' "$T/out4/report.json" 2>/dev/null)" 0 \
+	"the same TDX module: no such warning"
 done_testing

@@ -375,6 +375,35 @@ static void accept_2m(void)
 	td_sim_destroy(&s);
 }
 
+/*
+ * 2M accepts, a round trip through shared, 2M accepts again: the guest
+ * must accept every chunk again (its accept bitmap forgotten), else it
+ * touches pending pages, which on TDX makes KVM kill the TD.
+ */
+static void accept_2m_again(void)
+{
+	struct td_params p = params(8, GUEST_PAT_SEQ, 1, TD_ACCEPT_2M, 1, 1);
+	struct script sc[1] = { 0 };
+	struct td_rt_vcpu *v;
+	struct td_sim s;
+	int r;
+
+	emit(&sc[0], TD_CMD_RUN | TD_RUN_ACCEPT);
+	emit_convert(&sc[0], TD_MEM_GPA, p.mem_size, true);
+	emit_convert(&sc[0], TD_MEM_GPA, p.mem_size, false);
+	emit(&sc[0], TD_CMD_RUN | TD_RUN_ACCEPT);
+	emit(&sc[0], TD_CMD_EXIT);
+	r = start(&s, &p, 48, sc);
+	if (!r)
+		r = td_sim_run(&s, TIMEOUT_MS);
+	v = &s.vcpus[0];
+	tap_ok(!r && vcpus_ok(&s) && v->nr_done == 2 && v->nr_converted == 2 &&
+	       v->done[TD_DONE_ACCEPTED] == 4 && td_sim_accepted_pages(&s) == 2048,
+	       "2M after a round trip through shared: all 4 chunks accepted again (got %llu), 2048 pages accepted",
+	       (unsigned long long)v->done[TD_DONE_ACCEPTED]);
+	td_sim_destroy(&s);
+}
+
 static int eagain_shared, eagain_private;
 
 /*
@@ -546,13 +575,14 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP /dev/kvm not usable\n");
 		return 0;
 	}
-	tap_plan(25);
+	tap_plan(26);
 	tap_ok(td_shim_payload_end - td_shim_payload_start == TD_IMAGE_SIZE &&
 	       h->magic == TD_IMAGE_MAGIC && h->shim == 1, "shim image: %zu bytes, header",
 	       (size_t)(td_shim_payload_end - td_shim_payload_start));
 	accept_4k("4K seq", GUEST_PAT_SEQ, 1, 48);
 	accept_4k("4K rand", GUEST_PAT_RAND, 2, 52);
 	accept_2m();
+	accept_2m_again();
 	convert(48);
 	convert(52);
 	fatal();

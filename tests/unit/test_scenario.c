@@ -32,7 +32,7 @@ int main(void)
 	struct scenario s;
 	const char *e;
 
-	tap_plan(32);
+	tap_plan(34);
 	scenario_defaults(&s);
 	tap_ok(s.vcpus == 1 && s.write_pct == 100 && s.backing == BACKING_ANON,
 	       "defaults: 1 vCPU, writes, anon backing");
@@ -57,6 +57,10 @@ int main(void)
 	tap_ok(!set(&s, "colour", "blue") && strstr(err, "unknown setting 'colour'"),
 	       "unknown setting rejected");
 	tap_ok(set(&s, "vm-type", "tdx") && s.vm_type == VMT_TDX, "vm-type tdx");
+	tap_ok(s.convert_free && set(&s, "convert_free", "no") && !s.convert_free,
+	       "convert_free: yes by default (QEMU's way), no keeps converted memory");
+	tap_ok(!set(&s, "convert_free", "maybe") && strstr(err, "convert_free is yes or no") &&
+	       !strchr(err, '\n'), "convert_free: another value is one line naming it");
 
 	e = load_text(&s, "# comment\n\nkind = split\nsplit = lazy\nbacking = thp\nmem = 4M\n");
 	tap_ok(!e && s.kind == KIND_SPLIT && s.split == SPLIT_LAZY && s.mem_bytes == 4u << 20,

@@ -6,6 +6,7 @@
  * passed, -E2BIG sizing, MapGPA answers, and that every failing step
  * leaves nothing open.  No TDX hardware was involved.
  */
+#include "env/env.h"
 #include "tdx/td.h"
 #include "tdx/td_run.h"
 #include "tap.h"
@@ -13,7 +14,9 @@
 #include "guest/abi.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kvm.h>
+#include <sys/mman.h>
 #include <linux/kvm_para.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -22,6 +25,8 @@
 #define MAX_FDS		64
 #define CAPS_LEAVES	5
 #define MAX_EXITS	32
+#define FAKE_HOST_TSC_KHZ 2112000
+#define FAKE_PLATFORM_FMS 0x806f6	/* this socket reports 0x806f8 */
 #define RUN_DATA_OFF	2048	/* where the fake puts port I/O data in kvm_run */
 
 /* One scripted KVM_RUN result for one vCPU. */
@@ -32,7 +37,7 @@ struct fake_exit {
 	uint8_t dir;		/* KVM_EXIT_IO_IN / _OUT */
 	uint32_t value;		/* OUT data */
 	uint64_t a[3];		/* hypercall nr, args[0..1] / fatal R12 */
-	uint64_t a2;		/* hypercall args[2] */
+	uint64_t a2;		/* hypercall args[2] / memory fault flags */
 };
 
 struct fake {
@@ -55,6 +60,15 @@ struct fake {
 	int nr_priv;
 	uint64_t measured_pages, image_gpa;
 	bool eintr_once;
+	int eagain_init_vm, eagain_mem;	/* -EAGAIN this many times (no entropy) */
+	int init_vm_calls;
+	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS on the TD VM */
+	bool max_vcpus_asked;
+	uint64_t tsc_set;		/* KVM_SET_TSC_KHZ on the VM, before INIT_VM */
+	/* The last fallocate() and madvise() (conversions freeing memory). */
+	int falloc_fd, falloc_mode, nr_falloc, nr_madv, madv_advice;
+	uint64_t falloc_off, falloc_len, madv_len;
+	void *madv_addr;
 	int attr_calls;
 	long attr_result;		/* forced result of SET_MEMORY_ATTRIBUTES */
 	struct kvm_memory_attributes last_attr;
@@ -118,6 +132,12 @@ static long fake_run(struct fake *f, int v)
 			run->system_event.ndata = 16;
 			run->system_event.data[12] = e->a[0];	/* R12 */
 			break;
+		case KVM_EXIT_MEMORY_FAULT:
+			/* KVM_RUN fails with -EFAULT and fills memory_fault. */
+			run->memory_fault.gpa = e->a[1];
+			run->memory_fault.size = e->a[2];
+			run->memory_fault.flags = e->a2;
+			return -EFAULT;
 		}
 		return 0;
 	}
@@ -194,12 +214,23 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 	case KVM_TDX_INIT_VM: {
 		struct kvm_tdx_init_vm *iv = (void *)(uintptr_t)cmd->data;
 		static const uint64_t zero[12];
+		uint32_t i;
 
 		note(f, "INIT_VM");
+		f->init_vm_calls++;
 		if (fd != f->vm_fd || cmd->flags || f->vcpus || f->init_vm_done ||
 		    memcmp(iv->reserved, zero, sizeof(zero)) || iv->cpuid.padding ||
 		    iv->cpuid.nent > 16)
 			return -EINVAL;
+		if (f->eagain_init_vm) {
+			f->eagain_init_vm--;	/* TDX_RND_NO_ENTROPY */
+			return -EAGAIN;
+		}
+		/* The platform's FMS (lowest stepping across sockets) or 0, nothing else. */
+		for (i = 0; i < iv->cpuid.nent; i++)
+			if (iv->cpuid.entries[i].function == 1 && iv->cpuid.entries[i].eax &&
+			    iv->cpuid.entries[i].eax != FAKE_PLATFORM_FMS)
+				return -EINVAL;
 		f->attributes = iv->attributes;
 		f->xfam = iv->xfam;
 		f->init_nent = iv->cpuid.nent;
@@ -243,6 +274,10 @@ static long do_tdx(struct fake *f, int fd, struct kvm_tdx_cmd *cmd)
 			return -EINVAL;
 		if (!f->image_gpa)
 			f->image_gpa = r->gpa;
+		if (f->eagain_mem) {
+			f->eagain_mem--;
+			return -EAGAIN;
+		}
 		if (f->eintr_once) {
 			/* A signal after one page: the range is updated, -EINTR. */
 			f->eintr_once = false;
@@ -300,7 +335,23 @@ static long fake_ioctl_locked(struct kvm_io *io, int fd, unsigned long req, void
 	switch (req) {
 	case KVM_CHECK_EXTENSION:
 		note(f, "CHECK_EXTENSION");
+		if ((uintptr_t)arg == KVM_CAP_MAX_VCPUS && fd == f->vm_fd) {
+			f->max_vcpus_asked = true;
+			return f->max_vcpus;
+		}
 		return (uintptr_t)arg == KVM_CAP_VM_TYPES ? (1 << 0 | 1 << KVM_X86_TDX_VM) : 0;
+	case KVM_GET_TSC_KHZ:
+		note(f, "GET_TSC_KHZ");
+		if (fd == f->vm_fd)
+			return FAKE_HOST_TSC_KHZ;
+		/* A TD vCPU runs at the VM's rate in 25 MHz units (tdx.c). */
+		return f->init_vm_done && f->tsc_set ? (long)(f->tsc_set / 25000 * 25000) : -EINVAL;
+	case KVM_SET_TSC_KHZ:
+		note(f, "SET_TSC_KHZ");
+		if (fd != f->vm_fd || f->init_vm_done || f->vcpus)
+			return -EINVAL;
+		f->tsc_set = (uintptr_t)arg;
+		return 0;
 	case KVM_GET_VCPU_MMAP_SIZE:
 		note(f, "VCPU_MMAP_SIZE");
 		return 3 * 4096;
@@ -435,14 +486,42 @@ static int fake_close(struct kvm_io *io, int fd)
 	return 0;
 }
 
+static int fake_fallocate(struct kvm_io *io, int fd, int mode, off_t off, off_t len)
+{
+	struct fake *f = io->priv;
+
+	note(f, "FALLOCATE");
+	f->nr_falloc++;
+	f->falloc_fd = fd;
+	f->falloc_mode = mode;
+	f->falloc_off = off;
+	f->falloc_len = len;
+	return fd == f->gmem_fd ? 0 : -EBADF;
+}
+
+static int fake_madvise(struct kvm_io *io, void *addr, size_t len, int advice)
+{
+	struct fake *f = io->priv;
+
+	note(f, "MADVISE");
+	f->nr_madv++;
+	f->madv_addr = addr;
+	f->madv_len = len;
+	f->madv_advice = advice;
+	return 0;
+}
+
 static void fake_init(struct fake *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->io = (struct kvm_io){ fake_open, fake_ioctl, fake_mmap, fake_munmap, fake_close, f };
+	f->io = (struct kvm_io){ .open_kvm = fake_open, .ioctl = fake_ioctl, .mmap = fake_mmap,
+				 .munmap = fake_munmap, .close = fake_close,
+				 .fallocate = fake_fallocate, .madvise = fake_madvise, .priv = f };
 	f->kvm_fd = f->vm_fd = f->gmem_fd = -1;
 	f->fail_at = -1;
 	f->caps_need = 100;	/* more than the first buffer: -E2BIG first */
 	f->getcpuid_need = 80;
+	f->max_vcpus = 8;
 }
 
 static int open_fds(const struct fake *f)
@@ -591,8 +670,12 @@ static void runtime(struct fake *f, struct td *td)
 	add_exit(f, (struct fake_exit){ .vcpu = 1, .reason = 0x99 });
 	rt.vcpus[0].fatal = false;
 	rt.vcpus[0].fail[0] = '\0';
+	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_MEMORY_FAULT,
+					.a = { 0, 0x600000, 0x200000 },
+					.a2 = KVM_MEMORY_EXIT_FLAG_PRIVATE });
 	add_exit(f, (struct fake_exit){ .vcpu = 0, .reason = KVM_EXIT_HYPERCALL,
 					.a = { KVM_HC_MAP_GPA_RANGE + 1, 0, 0 } });
+	n = f->attr_calls;
 	td_rt_script(&rt, 1, cmd_exit, 1);
 	td_rt_run(&rt, 5000);
 	tap_ok(f->nr_in_answers[1] == 1 && f->in_answers[1][0] == TD_CMD_EXIT &&
@@ -604,6 +687,21 @@ static void runtime(struct fake *f, struct td *td)
 	       "runtime: an unknown exit is named (%s)", rt.vcpus[1].fail);
 	tap_ok(strstr(rt.vcpus[0].fail, "unexpected hypercall 13") != NULL,
 	       "runtime: a hypercall other than MapGPA is named (%s)", rt.vcpus[0].fail);
+	tap_ok(f->attr_calls == n + 1 && f->last_attr.address == 0x600000 &&
+	       f->last_attr.size == 0x200000 &&
+	       f->last_attr.attributes == KVM_MEMORY_ATTRIBUTE_PRIVATE &&
+	       rt.implicit_conversions == 1 && rt.implicit_pages == 512 &&
+	       td->implicit_conversions == 1,
+	       "runtime: KVM_EXIT_MEMORY_FAULT (-EFAULT) is an implicit conversion to private, counted, and KVM_RUN goes on");
+	/* Outside the TD's memory: reported with GPA, size and flags. */
+	rt.vcpus[0].fail[0] = '\0';
+	td->run[0]->exit_reason = KVM_EXIT_MEMORY_FAULT;
+	td->run[0]->memory_fault.gpa = 0x40000000;
+	td->run[0]->memory_fault.size = 0x1000;
+	td->run[0]->memory_fault.flags = 0;
+	tap_ok(!td_rt_exit(&rt.vcpus[0]) && strstr(rt.vcpus[0].fail, "GPA 0x40000000 size 0x1000 flags 0x0"),
+	       "runtime: a memory fault it cannot convert stops the vCPU with GPA, size, flags (%s)",
+	       rt.vcpus[0].fail);
 	td_rt_free(&rt);
 	f->runs = NULL;
 }
@@ -616,7 +714,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(42);
+	tap_plan(55);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -627,13 +725,14 @@ int main(void)
 		return 1;
 	}
 	calls = f.calls;	/* what td_create alone made */
-	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM ENABLE_CAP ENABLE_CAP "
-			     "CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq,
-	       "VM, split irqchip and hypercall exits, capabilities (-E2BIG then again), INIT_VM: in order");
+	tap_ok(strstr(f.seq, "open CHECK_EXTENSION VCPU_MMAP_SIZE CREATE_VM CHECK_EXTENSION GET_TSC_KHZ "
+			     "SET_TSC_KHZ ENABLE_CAP ENABLE_CAP CAPABILITIES CAPABILITIES SUPPORTED_CPUID INIT_VM ") == f.seq &&
+	       f.max_vcpus_asked && td.max_vcpus == 8,
+	       "VM, its vCPU limit, split irqchip and hypercall exits, capabilities (-E2BIG then again), INIT_VM: in order");
 	tap_ok(strstr(f.seq, "INIT_VM CREATE_GUEST_MEMFD SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES "
 			     "SET_USER_MEMORY_REGION2 SET_MEMORY_ATTRIBUTES CREATE_VCPU") != NULL,
 	       "private memory on one guest_memfd, a slot per region, before the vCPUs");
-	tap_ok(strstr(f.seq, "CREATE_VCPU GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU CREATE_VCPU "
+	tap_ok(strstr(f.seq, "CREATE_VCPU GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU GET_TSC_KHZ CREATE_VCPU "
 			     "GET_CPUID GET_CPUID SET_CPUID2 INIT_VCPU INIT_MEM_REGION INIT_MEM_REGION "
 			     "FINALIZE ") != NULL,
 	       "per vCPU: GET_CPUID (-E2BIG then again), SET_CPUID2, INIT_VCPU; then the image, FINALIZE");
@@ -645,6 +744,10 @@ int main(void)
 	tap_is_int(f.measured_pages, 3, "the 3-page image is added and measured once, resumed after -EINTR");
 	tap_is_int(f.image_gpa, 0x100000000ull - sizeof(image), "...at the image GPA, below 4 GiB");
 	tap_ok(f.attributes == 1ull << 28 && f.xfam == 0x3, "attributes and XFAM are passed as asked");
+	tap_ok(f.tsc_set == FAKE_HOST_TSC_KHZ && td.host_tsc_khz == FAKE_HOST_TSC_KHZ &&
+	       td.tsc_khz == 2100000,
+	       "KVM_SET_TSC_KHZ on the VM to the host rate before INIT_VM; the TD's rate read back (%u kHz)",
+	       td.tsc_khz);
 
 	/* CPUID: only the configurable leaves, masked, with the GPAW. */
 	tap_is_int(f.init_nent, 4, "INIT_VM CPUID: the 4 configurable leaves the host has (0x40000000 dropped)");
@@ -653,6 +756,9 @@ int main(void)
 	       "leaf 7: TSX (HLE, RTM) and WAITPKG cleared, index kept significant");
 	e = init_leaf(&f, 1);
 	tap_ok(e && e->ecx == (0xfffaf3ffu & 0x7ffefbffu), "leaf 1: host value masked by the configurable bits");
+	tap_ok(e && e->eax == 0,
+	       "leaf 1 EAX 0 (the TDX module's platform FMS), not this socket's 0x806f8 (got 0x%x)",
+	       e ? e->eax : 0);
 	e = init_leaf(&f, 0x80000008);
 	tap_ok(e && ((e->eax >> 16) & 0xff) == 48 && !(e->eax & 0xffff),
 	       "0x80000008: GPAW 48 in EAX[23:16], other bits masked");
@@ -681,6 +787,7 @@ int main(void)
 	td.run[1]->hypercall.args[0] = 0x40000000;	/* outside every region */
 	tap_ok(!td_handle_map_gpa(&td, 1) && td.run[1]->hypercall.ret == EINVAL && f.attr_calls == n,
 	       "a range outside the TD's memory: EINVAL, no attributes touched");
+	tap_ok(!f.nr_falloc && !f.nr_madv, "convert_free off: conversions free nothing");
 	td.run[1]->exit_reason = KVM_EXIT_IO;
 	tap_ok(td_handle_map_gpa(&td, 1) == -EINVAL, "other exits are not MapGPA");
 
@@ -710,7 +817,7 @@ int main(void)
 
 	/* A SEAMCALL error comes back in hw_error and is reported. */
 	fake_init(&f);
-	f.fail_at = 10;		/* INIT_VM: after open, 3 checks/creates, 2 caps, 2 capability calls, cpuid */
+	f.fail_at = 13;		/* INIT_VM: open, 4 checks/creates, 2 TSC, 2 caps, 2 capability calls, cpuid */
 	f.fail_err = -EIO;
 	f.fail_hw = 0xC0000B0000000000ull;
 	r = td_create(&td, &f.io, &cfg);
@@ -741,5 +848,104 @@ int main(void)
 	cfg.image_gpa = 0x200000000ull;
 	tap_ok(td_create(&td, &f.io, &cfg) == -EINVAL && strstr(td.err, "boot image") && !open_fds(&f) &&
 	       !f.live_maps, "an image outside the private regions is refused, nothing left");
+
+	/* Fix 1: convert_free, as QEMU's kvm_convert_memory. */
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.convert_free = true;
+	r = td_create(&td, &f.io, &cfg);
+	if (!r) {
+		td.run[0]->exit_reason = KVM_EXIT_HYPERCALL;
+		td.run[0]->hypercall.nr = KVM_HC_MAP_GPA_RANGE;
+		td.run[0]->hypercall.args[0] = 0x100000000ull - (1 << 20);	/* region 1 */
+		td.run[0]->hypercall.args[1] = 256;
+		td.run[0]->hypercall.args[2] = 0;				/* to shared */
+		n = !td_handle_map_gpa(&td, 0) && !td.run[0]->hypercall.ret;
+		tap_ok(n && f.nr_falloc == 1 && f.falloc_fd == f.gmem_fd &&
+		       f.falloc_mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) &&
+		       f.falloc_off == 64ull << 20 && f.falloc_len == 1 << 20 && !f.nr_madv &&
+		       strstr(f.seq, "SET_MEMORY_ATTRIBUTES FALLOCATE") && td.punched_pages == 256,
+		       "convert_free: to shared punches the range out of guest_memfd (offset 0x%llx, after the attributes)",
+		       (unsigned long long)f.falloc_off);
+		td.run[0]->hypercall.args[2] = 1 << 4;				/* to private */
+		n = !td_handle_map_gpa(&td, 0) && !td.run[0]->hypercall.ret;
+		tap_ok(n && f.nr_madv == 1 && f.madv_advice == MADV_DONTNEED &&
+		       f.madv_addr == (uint8_t *)td.shared + (64 << 20) && f.madv_len == 1 << 20 &&
+		       f.nr_falloc == 1 && td.discarded_pages == 256,
+		       "convert_free: to private discards the shared backing (MADV_DONTNEED)");
+		td_destroy(&td);
+	} else {
+		tap_ok(0, "convert_free: TD created (%s)", td.err);
+		tap_ok(0, "convert_free: to private");
+	}
+
+	/* Fix 2: no entropy, -EAGAIN three times: INIT_VM and INIT_MEM_REGION retried. */
+	fake_init(&f);
+	cfg = base_cfg;
+	f.eagain_init_vm = 3;
+	f.eagain_mem = 3;
+	r = td_create(&td, &f.io, &cfg);
+	tap_ok(!r && f.init_vm_calls == 4 && f.measured_pages == 3 && td.eagain_retries == 6 && f.finalized,
+	       "-EAGAIN 3 times from INIT_VM and INIT_MEM_REGION: both retried, the TD finalized (%s, %d INIT_VM calls)",
+	       r ? td.err : "ok", f.init_vm_calls);
+	if (!r)
+		td_destroy(&td);
+
+	/* Fix 3: more vCPUs than the TD allows: refused before anything is built. */
+	fake_init(&f);
+	cfg = base_cfg;
+	cfg.nr_vcpus = 3;
+	f.max_vcpus = 2;
+	r = td_create(&td, &f.io, &cfg);
+	tap_ok(r == -EOPNOTSUPP && strstr(td.err, "at most 2") && !strstr(f.seq, "INIT_VM") &&
+	       !strstr(f.seq, "CREATE_VCPU") && !strstr(f.seq, "ENABLE_CAP") && !open_fds(&f),
+	       "3 vCPUs on a TD limited to 2: -EOPNOTSUPP (exit 4) before INIT_VM or any vCPU, nothing open (%s)",
+	       td.err);
+
+	/* The TDX module's identity for meta.json: KVM_TDX_CAPABILITIES from a throwaway TD VM. */
+	{
+		struct kvm_tdx_capabilities *c;
+		char err2[384], *text;
+		json_t *j;
+
+		fake_init(&f);
+		r = td_query_caps(&f.io, &c, err2, sizeof(err2));
+		tap_ok(!r && c && c->cpuid.nent == CAPS_LEAVES && c->supported_xfam == 0x2e7 &&
+		       strstr(f.seq, "open CREATE_VM CAPABILITIES CAPABILITIES") == f.seq &&
+		       !strstr(f.seq, "INIT_VM") && !open_fds(&f),
+		       "capabilities: a TD VM for KVM_TDX_CAPABILITIES (-E2BIG, again), nothing built, nothing left open");
+		j = c ? tdx_caps_summary(c) : NULL;
+		text = j ? json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+		tap_is_str(text ?: "(none)",
+			   "{\"configurable_leaves\":[\"0x1\",\"0x7\",\"0xd.1\",\"0x80000008\",\"0x40000000\"],"
+			   "\"cpuid_leaves\":5,\"supported_attrs\":\"0x50000000\",\"supported_xfam\":\"0x2e7\"}",
+			   "capabilities summary: attributes, XFAM, the configurable leaves");
+		free(text);
+		json_decref(j);
+		free(c);
+		fake_init(&f);
+		f.fail_at = 2;	/* KVM_CREATE_VM */
+		f.fail_err = -EINVAL;
+		r = td_query_caps(&f.io, &c, err2, sizeof(err2));
+		tap_ok(r == -EINVAL && !c && strstr(err2, "KVM_CREATE_VM") && !open_fds(&f),
+		       "capabilities: a failing step is named, nothing left open (%s)", err2);
+	}
+
+	/* Fix 6: 7.2 brings TDX up without kvm.enable_virt_at_load. */
+	{
+		json_t *kvm = json_pack("{s:{}}", "vm_types"), *t = probe_tdx(kvm), *st;
+		char names[256] = "";
+		size_t i;
+
+		json_array_foreach(json_object_get(t, "steps"), i, st) {
+			strncat(names, json_string_value(json_object_get(st, "step")) ?: "?",
+				sizeof(names) - strlen(names) - 2);
+			strcat(names, " ");
+		}
+		tap_is_str(names, "cpu kvm_intel kvm_intel.tdx vm_type ",
+			   "readiness steps are 7.2's: no kvm.enable_virt_at_load");
+		json_decref(t);
+		json_decref(kvm);
+	}
 	return tap_done();
 }
