@@ -12,7 +12,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not ins
 "$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 ||
 	skip_all "the src test kernel is not built (make test-kernel)"
 
-plan 21
+plan 22
 work=$(mktemp -d "$TOP/.sw-protected.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -40,6 +40,9 @@ is "$(jq -r .status "$p/zap-dontneed.json" 2>/dev/null)" unsupported \
 	"src: zap-dontneed (no userspace mapping of private memory) recorded unsupported"
 jq -e '.reason | test("private memory")' "$p/zap-dontneed.json" >/dev/null 2>&1
 ok $? "src: ... with its reason"
+a=$(ls -d "$work"/src/attr/*/ 2>/dev/null | head -n 1)
+is "$(cat "$work/src/attr.rc" 2>/dev/null):$(jq -r '[.attribution.phases[] | select(.name == "fault")][0].hooks.kvm_gmem_get_pfn.calls' "$a/fault-4k.json" 2>/dev/null)" \
+	"0:4096" "src: attribution pass of fault-4k: kvm_gmem_get_pfn hit 4096 times (once per private fault)"
 u=$(ls -d "$work"/src/suite/*/ 2>/dev/null | head -n 1)
 is "$(cat "$work/src/suite.rc" 2>/dev/null):$(jq -r .vm_type "$u/meta.json" 2>/dev/null)" "0:sw-protected" \
 	"src: bench/private.suite runs on sw-protected, exit 0"

@@ -12,6 +12,11 @@ mkdir -p "$out"
 	--scenario zap-dontneed --out "$out/private" >"$out/private.log" 2>&1
 echo $? >"$out/private.rc"
 
+# The attribution pass: private faults go through guest_memfd.
+"$sb" run --vm-type sw-protected --backing gmem --mem 16M --reps 1 --quiet --attribute \
+	--scenario fault-4k --out "$out/attr" >"$out/attr.log" 2>&1
+echo $? >"$out/attr.rc"
+
 # bench/private.suite: zap-convert (the guest's MapGPA) and churn by conversion.
 "$sb" run --suite "$(dirname "$0")/../../../bench/private.suite" --mem 16M --reps 1 --quiet \
 	--out "$out/suite" >"$out/suite.log" 2>&1
