@@ -12,7 +12,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not ins
 "$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 ||
 	skip_all "the src test kernel is not built (make test-kernel)"
 
-plan 22
+plan 23
 work=$(mktemp -d "$TOP/.sw-protected.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -60,6 +60,12 @@ is "$(jq -r '[.reps[0].phases[] | select(.name == "zap") | .map_gpa.exits_to_sha
 s=$(ls -d "$work"/src/shared/*/ 2>/dev/null | head -n 1)
 is "$(jq -r .vm_type "$s/meta.json" 2>/dev/null):$(ph "$s/fault-4k.json" fault .stats.vm.pages_4k)" \
 	"default:4096" "src: the same fault-4k on the default VM type: pages_4k +4096"
+"$SEPTBENCH" compare "$s" "$p" --out "$work/cmp" --no-plots --format json >"$work/cmp.json" 2>"$work/cmp.err"
+jq -e '[.. | objects | select((.key? // "" | tostring | test("vm_type")) and (.values? | length) == 2)] | length > 0' \
+	"$work/cmp.json" >/dev/null 2>&1
+r=$?
+[ $r = 0 ] || { diag "compare json head:"; head -c 600 "$work/cmp.json" | sed 's/^/#   /'; }
+ok $r "compare of the default and the sw-protected fault-4k runs says the VM types differ"
 
 # Debian's kernel has no CONFIG_KVM_SW_PROTECTED_VM.
 "$TOP/scripts/vmtest" --kernel new --timeout 200 \
