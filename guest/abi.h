@@ -69,7 +69,15 @@ enum guest_ucall {
 enum guest_cmd {
 	GUEST_CMD_TOUCH,
 	GUEST_CMD_EXIT,
+	/* KVM_HC_MAP_GPA_RANGE over the vCPU's slice, one call per 2 MiB. */
+	GUEST_CMD_MAP_GPA,
 };
+
+/* KVM_HC_MAP_GPA_RANGE (linux/kvm_para.h) and its attributes (asm/kvm_para.h). */
+#define GUEST_HC_MAP_GPA_RANGE		12
+#define GUEST_MAP_GPA_DECRYPTED		(1u << 5)
+#define GUEST_MAP_GPA_ENCRYPTED		(1u << 4)
+#define GUEST_MAP_GPA_PAGE_SIZE_4K	0
 
 enum guest_pattern {
 	GUEST_PAT_SEQ,		/* every page, ascending */
@@ -103,7 +111,7 @@ struct guest_params {
 	uint32_t shared;		/* 1: all vCPUs walk the whole range */
 	uint32_t guest_release;		/* 1: the last vCPU to arrive releases */
 	uint32_t passes;		/* walks of the pattern, >= 1 */
-	uint32_t pad;
+	uint32_t map_private;		/* GUEST_CMD_MAP_GPA: 1 to private, 0 to shared */
 	uint64_t progress_pages;	/* PROGRESS every so many pages; 0 = never */
 	uint64_t sys_size;		/* system slot bytes, read once at boot */
 };

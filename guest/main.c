@@ -10,6 +10,7 @@
 #include "pattern.h"
 #include "touch.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void guest_main(uint64_t index);
@@ -146,6 +147,55 @@ static void touch(struct guest_vcpu *v)
 	v->sum = res.sum;
 }
 
+/* vmcall on Intel, vmmcall on AMD: KVM would patch the other one, in our code. */
+static bool cpu_is_amd(void)
+{
+	uint32_t a = 0, b, c = 0, d;
+
+	asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return b == 0x68747541;		/* "Auth"enticAMD */
+}
+
+static uint64_t hypercall3(bool amd, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t ret;
+
+	if (amd)
+		asm volatile("vmmcall" : "=a"(ret) : "a"(nr), "b"(a0), "c"(a1), "d"(a2) : "memory");
+	else
+		asm volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a0), "c"(a1), "d"(a2) : "memory");
+	return ret;
+}
+
+/* The vCPU's slice to shared or private, one hypercall per 2 MiB (as a TD's MapGPA). */
+static void map_gpa(struct guest_vcpu *v)
+{
+	uint64_t pages = params->mem_size / GUEST_PAGE_SIZE, first = 0, count = pages, n, ret;
+	uint64_t chunk = GUEST_HUGE_SIZE / GUEST_PAGE_SIZE, gpa, done = 0, calls = 0;
+	uint64_t attrs = params->map_private ? GUEST_MAP_GPA_ENCRYPTED : GUEST_MAP_GPA_DECRYPTED;
+	bool amd = cpu_is_amd();
+
+	if (!params->shared)
+		guest_partition(pages, params->nr_vcpus, v->index, &first, &count);
+	v->tsc_start = rdtsc_ordered();
+	while (done < count) {
+		gpa = params->mem_gpa + (first + done) * GUEST_PAGE_SIZE;
+		/* Up to the next 2 MiB boundary, so each call is one range. */
+		n = chunk - ((gpa / GUEST_PAGE_SIZE) % chunk);
+		if (n > count - done)
+			n = count - done;
+		ret = hypercall3(amd, GUEST_HC_MAP_GPA_RANGE, gpa, n,
+				 attrs | GUEST_MAP_GPA_PAGE_SIZE_4K);
+		if (ret)
+			fail(v, "KVM_HC_MAP_GPA_RANGE failed (gpa, ret)", gpa, ret);
+		done += n;
+		calls++;
+	}
+	v->tsc_end = rdtsc_ordered();
+	v->pages = done;
+	v->writes = calls;
+}
+
 /*
  * Fault in the whole system slot (code, page tables, stacks) before the
  * first barrier, so no timed phase pays for the payload's own pages.
@@ -178,7 +228,7 @@ void guest_main(uint64_t index)
 			ucall(v, UCALL_EXIT);
 			continue;
 		}
-		if (params->cmd != GUEST_CMD_TOUCH)
+		if (params->cmd != GUEST_CMD_TOUCH && params->cmd != GUEST_CMD_MAP_GPA)
 			fail(v, "unknown command", params->cmd, 0);
 		if (params->pattern > GUEST_PAT_HUGE)
 			fail(v, "unknown touch pattern", params->pattern, 0);
@@ -187,7 +237,10 @@ void guest_main(uint64_t index)
 			     params->mem_size);
 		barrier(v, phase);
 		ucall(v, UCALL_START);
-		touch(v);
+		if (params->cmd == GUEST_CMD_MAP_GPA)
+			map_gpa(v);
+		else
+			touch(v);
 		ucall(v, UCALL_DONE);
 	}
 }

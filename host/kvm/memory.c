@@ -4,6 +4,8 @@
 #include "lib/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/kvm.h>
 #include <linux/mman.h>
 #include <stdio.h>
@@ -179,10 +181,47 @@ int guest_mem_alloc(struct guest_mem *m, enum backing b, uint64_t size, int vm_f
 	return r;
 }
 
+int guest_mem_alloc_private(struct guest_mem *m, uint64_t size, int vm_fd)
+{
+	struct kvm_create_guest_memfd gm = { .size = size };
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	m->backing = BACKING_GMEM;
+	m->page_size = 4096;
+	m->private_mem = true;
+	if (!size || size % 4096)
+		return kvm_fail(EINVAL, "private memory: size %llu is not a multiple of 4K",
+				(unsigned long long)size);
+	m->size = size;
+	if (ioctl(vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD) <= 0)
+		return kvm_fail(EOPNOTSUPP, "private memory: KVM_CAP_GUEST_MEMFD not offered for this VM type");
+	/* Flags 0: the pages start private and the host cannot map them. */
+	r = ioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &gm);
+	if (r < 0)
+		return kvm_fail_errno("KVM_CREATE_GUEST_MEMFD (%llu bytes, private)",
+				      (unsigned long long)size);
+	m->fd = r;
+	/* The shared side of the slot: where accesses go after a conversion. */
+	r = map_aligned(m, size, 4096);
+	if (!r && madvise(m->hva, size, MADV_NOHUGEPAGE))
+		r = kvm_fail_errno("madvise(MADV_NOHUGEPAGE)");
+	if (r)
+		guest_mem_free(m);
+	return r;
+}
+
 int guest_mem_populate(struct guest_mem *m)
 {
 	volatile uint8_t *p = m->hva;
 	uint64_t off, step = 4096;
+
+	/* Private pages are allocated in the guest_memfd, not through a mapping. */
+	if (m->private_mem)
+		return fallocate(m->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)m->size) ?
+			kvm_fail_errno("fallocate of %llu bytes of guest_memfd",
+				       (unsigned long long)m->size) : 0;
 
 	/* THP may fall back to 4K pages: only hugetlb is sure to be huge. */
 	if (m->backing == BACKING_HUGETLB2M || m->backing == BACKING_HUGETLB1G)

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -92,14 +93,35 @@ static void unexpected_exit(struct vcpu *v)
 		vcpu_fail(v, EIO, "KVM internal error, suberror %u", run->internal.suberror);
 		break;
 	case KVM_EXIT_MEMORY_FAULT:
-		vcpu_fail(v, EFAULT, "memory fault at 0x%llx (+0x%llx), flags 0x%llx",
+		vcpu_fail(v, EFAULT, "memory fault at 0x%llx (+0x%llx), flags 0x%llx (%s access)",
 			  (unsigned long long)run->memory_fault.gpa,
 			  (unsigned long long)run->memory_fault.size,
-			  (unsigned long long)run->memory_fault.flags);
+			  (unsigned long long)run->memory_fault.flags,
+			  run->memory_fault.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE ? "private" : "shared");
 		break;
 	default:
 		vcpu_fail(v, EPROTO, "unexpected exit reason %u", run->exit_reason);
 	}
+}
+
+/*
+ * The guest's MapGPA on private memory, answered as a TD's is: the
+ * range's private attribute set or cleared (KVM zaps what it leaves).
+ */
+static bool handle_map_gpa(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	int r;
+
+	if (!v->vm->mem.private_mem || run->hypercall.nr != KVM_HC_MAP_GPA_RANGE) {
+		vcpu_fail(v, EPROTO, "unexpected hypercall %llu", (unsigned long long)run->hypercall.nr);
+		return false;
+	}
+	r = vm_set_private(v->vm, run->hypercall.args[0], run->hypercall.args[1] * 4096,
+			   run->hypercall.args[2] & KVM_MAP_GPA_RANGE_ENCRYPTED);
+	run->hypercall.ret = r == -EAGAIN || r == -EINTR ? EAGAIN : r ? EINVAL : 0;
+	v->res.map_gpa_exits++;
+	return true;
 }
 
 /* Handle one ucall; true when the vCPU's phase is over. */
@@ -175,8 +197,18 @@ static void *vcpu_main(void *arg)
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			/* -EFAULT with the fault's GPA, size and flags in kvm_run. */
+			if (errno == EFAULT && v->run->exit_reason == KVM_EXIT_MEMORY_FAULT) {
+				unexpected_exit(v);
+				break;
+			}
 			vcpu_fail(v, errno, "KVM_RUN: %s", strerror(errno));
 			break;
+		}
+		if (v->run->exit_reason == KVM_EXIT_HYPERCALL) {
+			if (!handle_map_gpa(v))
+				break;
+			continue;
 		}
 		if (ucall_decode(v, &uc)) {
 			if (handle_ucall(v, &uc, now))
@@ -319,7 +351,8 @@ static void write_phase(struct vm *vm, const struct vm_phase *ph)
 {
 	struct guest_params *p = vm->params;
 
-	p->cmd = GUEST_CMD_TOUCH;
+	p->cmd = ph->cmd == VM_PHASE_TOUCH ? GUEST_CMD_TOUCH : GUEST_CMD_MAP_GPA;
+	p->map_private = ph->cmd == VM_PHASE_TO_PRIVATE;
 	p->pattern = ph->pattern;
 	p->stride = ph->stride;
 	p->write_pct = ph->write_pct > 100 ? 100 : ph->write_pct;

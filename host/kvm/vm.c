@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,21 @@ static int set_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, struct guest_
 int vm_set_mem_flags(struct vm *vm, uint32_t flags)
 {
 	return set_memslot(vm, 1, vm->mem_gpa, &vm->mem, flags);
+}
+
+int vm_set_private(struct vm *vm, uint64_t gpa, uint64_t size, bool private_mem)
+{
+	struct kvm_memory_attributes ma = {
+		.address = gpa,
+		.size = size,
+		.attributes = private_mem ? KVM_MEMORY_ATTRIBUTE_PRIVATE : 0,
+	};
+
+	if (ioctl(vm->fd, KVM_SET_MEMORY_ATTRIBUTES, &ma))
+		return kvm_fail_errno("KVM_SET_MEMORY_ATTRIBUTES (%s, gpa 0x%llx, %llu KiB)",
+				      private_mem ? "private" : "shared", (unsigned long long)gpa,
+				      (unsigned long long)size >> 10);
+	return 0;
 }
 
 int vm_delete_mem_slot(struct vm *vm)
@@ -160,6 +176,16 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, (unsigned long)cfg->type);
 	if (vm->fd < 0)
 		return kvm_fail_errno("KVM_CREATE_VM (type %u)", cfg->type);
+	if (cfg->private_mem) {
+		/* The guest's MapGPA reaches us, as a TD's does. */
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_EXIT_HYPERCALL,
+			.args[0] = 1ull << KVM_HC_MAP_GPA_RANGE,
+		};
+
+		if (ioctl(vm->fd, KVM_ENABLE_CAP, &cap))
+			return kvm_fail_errno("KVM_ENABLE_CAP(EXIT_HYPERCALL, MAP_GPA_RANGE)");
+	}
 	max = ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (max > 0 && cfg->nr_vcpus > (unsigned int)max)
 		return kvm_fail(EOPNOTSUPP, "%u vCPUs asked, KVM allows %d", cfg->nr_vcpus, max);
@@ -193,7 +219,8 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 	if (r)
 		return r;
 
-	r = guest_mem_alloc(&vm->mem, cfg->backing, cfg->mem_size, vm->fd);
+	r = cfg->private_mem ? guest_mem_alloc_private(&vm->mem, cfg->mem_size, vm->fd) :
+			       guest_mem_alloc(&vm->mem, cfg->backing, cfg->mem_size, vm->fd);
 	if (r)
 		return r;
 	if (cfg->populate == POPULATE_HOST) {
@@ -202,6 +229,8 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 			return r;
 	}
 	r = set_memslot(vm, 1, vm->mem_gpa, &vm->mem, 0);
+	if (!r && cfg->private_mem)
+		r = vm_set_private(vm, vm->mem_gpa, cfg->mem_size, true);
 	if (r)
 		return r;
 

@@ -43,6 +43,7 @@ struct guest_mem {
 	void *map;		/* the whole mapping (may be larger: alignment) */
 	size_t map_size;
 	int fd;			/* memfd / guest_memfd, else -1 */
+	bool private_mem;	/* guest_memfd without a mapping: hva is the shared side */
 };
 
 /*
@@ -50,7 +51,12 @@ struct guest_mem {
  * @vm_fd is needed for BACKING_GMEM only (guest_memfd belongs to a VM).
  */
 int guest_mem_alloc(struct guest_mem *m, enum backing b, uint64_t size, int vm_fd);
-/* Touch every host page with a write, so the guest finds it allocated. */
+/*
+ * Private memory: a guest_memfd the host cannot map, for KVM_MEM_GUEST_MEMFD
+ * slots whose pages are private; hva is anonymous memory for the shared side.
+ */
+int guest_mem_alloc_private(struct guest_mem *m, uint64_t size, int vm_fd);
+/* Touch every host page with a write (private: fallocate), so the guest finds it allocated. */
 int guest_mem_populate(struct guest_mem *m);
 void guest_mem_free(struct guest_mem *m);
 
@@ -102,6 +108,7 @@ struct vm_config {
 	uint64_t mem_gpa;		/* 0: GUEST_MEM_GPA */
 	enum backing backing;
 	enum populate populate;
+	bool private_mem;		/* gmem test memory, private (KVM_MEMORY_ATTRIBUTE_PRIVATE) */
 };
 
 struct vcpu_result {
@@ -112,6 +119,7 @@ struct vcpu_result {
 	uint64_t tsc_cycles;		/* guest rdtsc around its loop */
 	uint64_t pages, writes;
 	uint64_t progress;		/* PROGRESS ucalls seen */
+	uint64_t map_gpa_exits;		/* KVM_HC_MAP_GPA_RANGE exits answered */
 };
 
 struct vm;
@@ -193,6 +201,8 @@ void vm_drop_refs(struct vm *vm);
 void vm_close_kvm(struct vm *vm);
 /* Re-register the test-memory slot with @flags (KVM_MEM_LOG_DIRTY_PAGES). */
 int vm_set_mem_flags(struct vm *vm, uint32_t flags);
+/* KVM_SET_MEMORY_ATTRIBUTES: [gpa, gpa + size) private or shared. */
+int vm_set_private(struct vm *vm, uint64_t gpa, uint64_t size, bool private_mem);
 /* Delete the test-memory slot: KVM zaps every mapping in it. */
 int vm_delete_mem_slot(struct vm *vm);
 /* Host pointer for a GPA inside either slot, or NULL. */
@@ -256,7 +266,15 @@ void ucall_describe(const struct ucall *uc, char *buf, size_t size);
 
 /* ---- phases on vCPU threads (vcpu_thread.c) ---- */
 
+/* What a phase's guest does: touch memory, or convert it with MapGPA. */
+enum vm_phase_cmd {
+	VM_PHASE_TOUCH,
+	VM_PHASE_TO_SHARED,		/* KVM_HC_MAP_GPA_RANGE, one per 2 MiB */
+	VM_PHASE_TO_PRIVATE,
+};
+
 struct vm_phase {
+	enum vm_phase_cmd cmd;
 	enum guest_pattern pattern;
 	uint64_t stride;		/* pages, GUEST_PAT_STRIDE */
 	uint32_t write_pct;		/* 0 read .. 100 write */

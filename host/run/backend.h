@@ -135,4 +135,10 @@ void rep_derive(struct rep *r, const char *key, double value);
 
 enum guest_pattern rep_guest_pattern(enum pattern p);
 
+/*
+ * What a backend whose test memory is private (no userspace mapping)
+ * cannot run: true with the reason in @why, naming backend @name.
+ */
+bool private_mem_lacks(const struct scenario *s, const char *name, char *why, size_t why_size);
+
 #endif

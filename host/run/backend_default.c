@@ -29,7 +29,7 @@ static void on_finish(struct vm *vm)
 	rep_instr_stop(vm->hook_ctx);
 }
 
-static enum engine_status make_vm(struct rep *r)
+enum engine_status dflt_make_vm(struct rep *r, bool private_mem)
 {
 	const struct scenario *s = r->s;
 	struct vm_config cfg = {
@@ -38,6 +38,7 @@ static enum engine_status make_vm(struct rep *r)
 		.mem_size = s->mem_bytes,
 		.backing = s->backing,
 		.populate = s->populate,
+		.private_mem = private_mem,
 	};
 	uint64_t t0 = vm_now_ns();
 	int err;
@@ -121,8 +122,13 @@ static enum engine_status run_guest(struct rep *r, const char *name, enum patter
 	return ENGINE_OK;
 }
 
-static enum engine_status guest_phase(struct rep *r, const char *name, enum pattern pattern,
-				      unsigned int write_pct)
+static enum engine_status make_vm(struct rep *r)
+{
+	return dflt_make_vm(r, false);
+}
+
+enum engine_status dflt_guest(struct rep *r, const char *name, enum pattern pattern,
+			      unsigned int write_pct)
 {
 	return run_guest(r, name, pattern, write_pct, OP_MAPPED);
 }
@@ -177,7 +183,7 @@ static enum engine_status prefault_bare(struct rep *r, uint64_t start, uint64_t 
  * KVM_PRE_FAULT_MEMORY over the test memory, one backing page per call,
  * with counters and stats around the loop.  An op is one call made.
  */
-static enum engine_status prefault_phase(struct rep *r, bool bare)
+enum engine_status dflt_prefault(struct rep *r, bool bare)
 {
 	uint64_t step = backing_page_size(r->s->backing), start = r->vm->mem_gpa, gpa, end, t0, ns;
 	struct kvm_pre_fault_memory range = { 0 };
@@ -304,7 +310,7 @@ static enum engine_status split_phase(struct rep *r)
 }
 
 /* Untimed: host memory back in place before another fault cycle. */
-static enum engine_status populate(struct rep *r)
+enum engine_status dflt_populate(struct rep *r)
 {
 	uint64_t t0 = vm_now_ns();
 	int err;
@@ -318,7 +324,7 @@ static enum engine_status populate(struct rep *r)
 	return ENGINE_OK;
 }
 
-static void release(struct rep *r)
+void dflt_release(struct rep *r)
 {
 	if (r->vm)
 		vm_destroy(r->vm);
@@ -376,7 +382,7 @@ static enum engine_status default_check(const struct scenario *s, const struct r
 
 static bool serves(const struct run_opts *o)
 {
-	return o->vm_type != KVM_X86_TDX_VM;
+	return o->vm_type != KVM_X86_TDX_VM && o->vm_type != KVM_X86_SW_PROTECTED_VM;
 }
 
 const struct backend_ops default_backend = {
@@ -384,12 +390,12 @@ const struct backend_ops default_backend = {
 	.serves = serves,
 	.check = default_check,
 	.create = make_vm,
-	.guest_phase = guest_phase,
-	.prefault = prefault_phase,
+	.guest_phase = dflt_guest,
+	.prefault = dflt_prefault,
 	.zap = dflt_zap,
 	.split = split_phase,
 	.teardown = dflt_teardown,
-	.populate = populate,
+	.populate = dflt_populate,
 	.fault_while_zapping = dflt_fault_while_zapping,
-	.release = release,
+	.release = dflt_release,
 };

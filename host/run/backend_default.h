@@ -23,6 +23,13 @@ struct vm_phase dflt_guest_phase(const struct rep *r, enum pattern pattern, unsi
 /* The vCPUs wait at the guest barrier: count their threads from here on. */
 void dflt_count_vcpus(struct rep *r, const struct vm *vm);
 
+/* The VM; @private_mem: its test memory private guest_memfd (sw-protected). */
+enum engine_status dflt_make_vm(struct rep *r, bool private_mem);
+enum engine_status dflt_guest(struct rep *r, const char *name, enum pattern pattern,
+			      unsigned int write_pct);
+enum engine_status dflt_prefault(struct rep *r, bool bare);
+enum engine_status dflt_populate(struct rep *r);
+void dflt_release(struct rep *r);
 enum engine_status dflt_zap(struct rep *r, enum zap_cause cause);
 enum engine_status dflt_teardown(struct rep *r, const char *name, bool control);
 enum engine_status dflt_fault_while_zapping(struct rep *r);

@@ -49,7 +49,10 @@ static const char *call_name(enum host_call call)
 /* Memory like the test memory, populated like it, that no memslot maps. */
 static int control_prepare(struct rep *r, struct guest_mem *c)
 {
-	int err = guest_mem_alloc(c, r->s->backing, r->s->mem_bytes, r->vm ? r->vm->fd : -1);
+	int vm_fd = r->vm ? r->vm->fd : -1;
+	int err = r->vm && r->vm->mem.private_mem ?
+		  guest_mem_alloc_private(c, r->s->mem_bytes, vm_fd) :
+		  guest_mem_alloc(c, r->s->backing, r->s->mem_bytes, vm_fd);
 
 	if (!err)
 		err = guest_mem_populate(c);

@@ -235,13 +235,8 @@ static enum engine_status tdx_check(const struct scenario *s, const struct run_o
 	if (s->kind == KIND_SPLIT || s->pattern == PATTERN_HUGE ||
 	    backing_page_size(s->backing) > 4096)
 		UNSUPPORTED("mainline maps private memory at 4K only (the TDX hugepage series is needed)");
-	if (s->kind == KIND_CHURN_CONCURRENT)
-		UNSUPPORTED("churn-concurrent is not built for the tdx backend (private memory has no userspace mapping to zap)");
-	if (s->kind == KIND_PREFAULT_BARE)
-		UNSUPPORTED("prefault-bare is the default backend's harness reference");
-	if (s->kind == KIND_ZAP && (s->zap == ZAP_DONTNEED || s->zap == ZAP_MEMSLOT))
-		UNSUPPORTED("zap by %s is not built for the tdx backend (private memory has no userspace mapping)",
-			    s->zap == ZAP_DONTNEED ? "MADV_DONTNEED" : "memslot deletion");
+	if (private_mem_lacks(s, "tdx", why, why_size))
+		return ENGINE_UNSUPPORTED;
 	if (s->mem_bytes % 4096 || !s->vcpus || s->vcpus > TD_MAX_VCPUS_ENGINE)
 		UNSUPPORTED("a TD needs 4K-aligned memory and 1..%d vCPUs", TD_MAX_VCPUS_ENGINE);
 #undef UNSUPPORTED

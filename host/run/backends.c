@@ -6,10 +6,12 @@
 #include "run/backend.h"
 
 extern const struct backend_ops tdx_backend;
+extern const struct backend_ops swp_backend;
 extern const struct backend_ops default_backend;
 
 static const struct backend_ops *const backends[] = {
 	&tdx_backend,
+	&swp_backend,
 	&default_backend,
 };
 

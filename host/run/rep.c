@@ -140,6 +140,21 @@ json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops
 	return ph;
 }
 
+bool private_mem_lacks(const struct scenario *s, const char *name, char *why, size_t why_size)
+{
+	if (s->kind == KIND_CHURN_CONCURRENT)
+		snprintf(why, why_size, "churn-concurrent is not built for the %s backend (private memory has no userspace mapping to zap)",
+			 name);
+	else if (s->kind == KIND_PREFAULT_BARE)
+		snprintf(why, why_size, "prefault-bare is the default backend's harness reference");
+	else if (s->kind == KIND_ZAP && (s->zap == ZAP_DONTNEED || s->zap == ZAP_MEMSLOT))
+		snprintf(why, why_size, "zap by %s is not built for the %s backend (private memory has no userspace mapping)",
+			 s->zap == ZAP_DONTNEED ? "MADV_DONTNEED" : "memslot deletion", name);
+	else
+		return false;
+	return true;
+}
+
 enum guest_pattern rep_guest_pattern(enum pattern p)
 {
 	switch (p) {
