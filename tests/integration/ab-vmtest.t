@@ -41,8 +41,12 @@ ok $((!$?)) "no QEMU of that step is left running"
 t0=$(date +%s)
 run "$TOP/scripts/ab" --results "$res" --resume
 diag "--resume (one boot, one run, the compare): $(($(date +%s) - t0)) s"
-is "$RC" 0 "--resume finishes the ab"
-[ "$RC" = 0 ] || grep '^ab:' <<<"$ERR" | tail -n 6 | sed 's/^/#   /'
+# Its exit status is compare's verdict: 0 or 1 (a regression, which one
+# noisy round between two different kernels may well find); 2 or more is
+# a failure of the ab itself.
+[ "$RC" -le 1 ] && [ "$(jq -r .compare_exit "$p")" = "$RC" ]
+ok $? "--resume finishes the ab with compare's status ($RC)"
+[ "$RC" -le 1 ] || grep '^ab:' <<<"$ERR" | tail -n 6 | sed 's/^/#   /'
 is "$(jq -r '[.driver, .status, (.steps[] | .side + ":" + .status)] | join(" ")' "$p")" \
 	"vmtest done A:done B:done" "plan.json: vmtest driver, done, A then B"
 is "$(jq -r '.steps[1].attempts | length' "$p")" 1 "step 2 keeps its interrupted attempt"
