@@ -45,6 +45,15 @@ _Static_assert(KVM_X86_TDX_VM == 5, "KVM_X86_TDX_VM");
  */
 #define TDX_EAGAIN_TRIES	10000
 
+/* Retry @r once more?  Counts the retry; @tries is the call's own count. */
+static bool retry_eagain(struct td *td, long r, unsigned int *tries)
+{
+	if (r != -EAGAIN || ++*tries >= TDX_EAGAIN_TRIES)
+		return false;
+	td->eagain_retries++;
+	return true;
+}
+
 static __attribute__((format(printf, 3, 4)))
 int step_fail(struct td *td, long err, const char *fmt, ...)
 {
@@ -154,6 +163,7 @@ static struct kvm_cpuid2 *supported_cpuid(struct td *td)
 static int init_vm(struct td *td, const struct td_config *cfg)
 {
 	struct kvm_tdx_init_vm *iv;
+	unsigned int tries = 0;
 	struct kvm_cpuid2 *sup;
 	long r;
 
@@ -181,7 +191,7 @@ static int init_vm(struct td *td, const struct td_config *cfg)
 	free(sup);
 	do {
 		r = tdx_op(td, td->vm_fd, KVM_TDX_INIT_VM, 0, (uintptr_t)iv);
-	} while (r == -EAGAIN && ++td->eagain_retries < TDX_EAGAIN_TRIES);
+	} while (retry_eagain(td, r, &tries));
 	free(iv);
 	if (r < 0)
 		return step_fail(td, r, "KVM_TDX_INIT_VM");
@@ -396,9 +406,7 @@ static int add_image(struct td *td, const struct td_config *cfg)
 	do {
 		r = tdx_op(td, td->vcpu_fd[0], KVM_TDX_INIT_MEM_REGION,
 			   KVM_TDX_MEASURE_MEMORY_REGION, (uintptr_t)&reg);
-		if (r == -EAGAIN)
-			td->eagain_retries++;
-	} while ((r == -EINTR || (r == -EAGAIN && ++tries < TDX_EAGAIN_TRIES)) && reg.nr_pages);
+	} while ((r == -EINTR || retry_eagain(td, r, &tries)) && reg.nr_pages);
 	td->io->munmap(td->io, src, cfg->image_size);
 	return r < 0 ? step_fail(td, r, "KVM_TDX_INIT_MEM_REGION (gpa 0x%llx, %llu pages left)",
 				 (unsigned long long)reg.gpa, (unsigned long long)reg.nr_pages) : 0;
