@@ -16,7 +16,7 @@ CC ?= cc
 PREFIX ?= /usr/local
 BUILD := build
 .DEFAULT_GOAL := all
-PKGS := jansson hwloc numa zlib libcrypto
+PKGS := jansson hwloc numa zlib libcrypto libarchive
 # libpfm4 (event names for --events) ships no pkg-config file.
 PFM_LIBS := -lpfm
 
@@ -49,7 +49,7 @@ endif
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma -lz -lcrypto)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma -lz -lcrypto -larchive)
 ALL_CFLAGS = $(BASE_CFLAGS) -Ihost -I. $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS) $(PFM_LIBS) -lpthread -lm
 

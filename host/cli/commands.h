@@ -7,5 +7,7 @@ int cmd_env(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const struct {
 	{ "list", cmd_list, "the scenarios, one line each" },
 	{ "run", cmd_run, "run scenarios and write a results folder" },
 	{ "compare", cmd_compare, "compare runs of kernel builds: statistics, report, plots" },
+	{ "check", cmd_check, "check tdx: the assumptions of the tdx figures, on this host" },
+	{ "bundle", cmd_bundle, "pack a run and this host's TDX state into a tar.gz to send back" },
 };
 
 static void usage(FILE *out)
