@@ -123,6 +123,28 @@ static int write_archive(int fd, const struct bundle_member *m, size_t n, char *
 	return r;
 }
 
+/*
+ * @tmp to @path, never over something that appeared meanwhile: a rename
+ * that does not replace, else (file systems without it, such as 9p) a
+ * hard link, else a rename after one more look.
+ */
+static int place(const char *tmp, const char *path)
+{
+	struct stat st;
+
+	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -errno;
+	if (!link(tmp, path))
+		return unlink(tmp) ? -errno : 0;
+	if (errno == EEXIST)
+		return -EEXIST;
+	if (!lstat(path, &st))
+		return -EEXIST;
+	return rename(tmp, path) ? -errno : 0;
+}
+
 int bundle_write(const char *path, const struct bundle_src *src, char *err, size_t size)
 {
 	struct bundle_member *m = calloc(MAX_MEMBERS, sizeof(*m));
@@ -174,10 +196,10 @@ int bundle_write(const char *path, const struct bundle_src *src, char *err, size
 		r = -errno;
 		fail_msg(err, size, "%s: %s", tmp, strerror(errno));
 	}
-	/* Never over something that appeared meanwhile. */
-	if (!r && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)) {
-		r = -errno;
-		fail_msg(err, size, "%s: %s", path, strerror(errno));
+	if (!r) {
+		r = place(tmp, path);
+		if (r)
+			fail_msg(err, size, "%s: %s", path, strerror(-r));
 	}
 	if (r)
 		unlink(tmp);

@@ -367,7 +367,7 @@ static void cycles_vs_wall(struct assume *a)
 	json_t *ph, *vc;
 
 	if (a->sim) {
-		check_line(a->c, CHECK_SKIPPED, "cycle counts agree with the wall clock within 2%%",
+		check_line(a->c, CHECK_SKIPPED, "cycle counts agree with the wall clock within 2%",
 			   SIM_WHY ": no TD TSC rate (KVM_GET_TSC_KHZ on a TD vCPU) to convert with");
 		return;
 	}
@@ -393,12 +393,12 @@ static void cycles_vs_wall(struct assume *a)
 		}
 	}
 	if (!n) {
-		check_line(a->c, CHECK_FAILED, "cycle counts agree with the wall clock within 2%%",
+		check_line(a->c, CHECK_FAILED, "cycle counts agree with the wall clock within 2%",
 			   "no vCPU phase with a TD TSC rate recorded");
 		return;
 	}
 	check_line(a->c, worst <= 0.02 ? CHECK_OK : CHECK_FAILED,
-		   "cycle counts agree with the wall clock within 2%%",
+		   "cycle counts agree with the wall clock within 2%",
 		   "%zu vCPU phases, worst %.2f%% (%s)", n, worst * 100, at);
 }
 
