@@ -28,7 +28,7 @@ int cmd_bundle(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[PATH_MAX + 256], def[PATH_MAX], run[PATH_MAX];
+	char err[PATH_MAX + 256], def[PATH_MAX + 32], run[PATH_MAX];
 	const char *out = NULL, *base;
 	struct bundle_src src;
 	size_t len;

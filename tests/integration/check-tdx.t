@@ -8,13 +8,14 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 14
+plan 15
 work=$(mktemp -d "$TOP/.check-tdx.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 "$TOP/scripts/vmtest" --kernel new --mem 1536 --timeout 500 \
 	-- "$TOP/tests/integration/vm/check-tdx-checks.sh" "$work" >"$work/vm.out" 2>&1
-sim=$(cat "$work/sim.out" 2>/dev/null)
+# The check's output; stdout adds one line after it, the bundle written.
+sim=$(grep -v '^bundle: ' "$work/sim.out" 2>/dev/null)
 is "$(cat "$work/sim.rc" 2>/dev/null)" 0 "simulation: check tdx exits 0"
 [ "$(cat "$work/sim.rc" 2>/dev/null)" = 0 ] || { printf '%s\n' "$sim" | sed 's/^/#   /'; tail -n 8 "$work/vm.out" | sed 's/^/#   /'; }
 
@@ -56,8 +57,9 @@ diff "$work/want" "$work/listed" >"$work/diff"
 ok $? "bundle: check.txt, env.json, config and dmesg lines, TDX sysfs, version, the run's $(ls "$run_dir" | wc -l) files, nothing else"
 [ -s "$work/diff" ] && sed 's/^/#   /' "$work/diff"
 tar -xzOf "$work/sim.tar.gz" septbench-bundle/check.txt >"$work/check.txt" 2>/dev/null
-cmp -s "$work/check.txt" "$work/sim.out"
+printf '%s\n' "$sim" | cmp -s "$work/check.txt" -
 ok $? "bundle: check.txt is the check's output"
+is "$(tail -n 1 "$work/sim.out")" "bundle: $work/sim.tar.gz" "stdout names the bundle last"
 is "$(tar -xzOf "$work/sim.tar.gz" septbench-bundle/results/"$run_id"/meta.json 2>/dev/null | jq -r '"\(.tdx_simulated) \(.label)"')" \
 	"true check-tdx" "bundle: the run's meta.json, simulated, labelled check-tdx"
 
