@@ -39,6 +39,7 @@ struct run_cmd {
 	json_t *scn_json[MAX_SCENARIOS];
 	bool supported[MAX_SCENARIOS];
 	char why[MAX_SCENARIOS][256];
+	char vm_type_why[256];		/* a suite's VM type this host lacks: why */
 	unsigned int lineno[MAX_SCENARIOS];	/* the suite line of each, or 0 */
 	size_t nr;
 	const char *names[MAX_SCENARIOS];
@@ -414,10 +415,6 @@ static int check_host_memory(struct run_cmd *rc)
 	return 0;
 }
 
-/*
- * auto: tdx where the host can create a TD, else default, and say why.
- * An explicit type the host lacks is unsupported (exit 4).
- */
 /* SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the simulation (host/tdx/td_sim.c). */
 static bool tdx_simulation(void)
 {
@@ -425,6 +422,14 @@ static bool tdx_simulation(void)
 
 	return v && !strcmp(v, "1");
 }
+
+/*
+ * auto: tdx where the host can create a TD, else default, and say why.
+ * An explicit type the host lacks is unsupported: exit 4, or in a suite
+ * (bench/private.suite on a kernel without sw-protected) every scenario
+ * recorded unsupported with the reason, as a suite does with any
+ * scenario the host cannot run.
+ */
 
 static int resolve_vm_type(struct run_cmd *rc)
 {
@@ -474,10 +479,17 @@ static int resolve_vm_type(struct run_cmd *rc)
 			if (want == VMT_TDX)
 				reason = json_string_value(json_object_get(json_object_get(
 					json_object_get(rc->env, "tdx"), "first_missing"), "reason")) ?: reason;
-			err_msg("run: VM type %s is not available: %s", name, reason ? reason : "unknown");
-			return EXIT_UNSUPPORTED;
+			snprintf(rc->vm_type_why, sizeof(rc->vm_type_why),
+				 "VM type %s is not available: %s", name, reason ? reason : "unknown");
+			/* A suite goes on: its scenarios are recorded unsupported, with the reason. */
+			if (!rc->suite) {
+				err_msg("run: %s", rc->vm_type_why);
+				return EXIT_UNSUPPORTED;
+			}
+			snprintf(note, sizeof(note), "asked for, not available here");
+		} else {
+			snprintf(note, sizeof(note), "asked for");
 		}
-		snprintf(note, sizeof(note), "asked for");
 	}
 	t = vm_type_by_name(name);
 	rc->opts.vm_type = t->type;
@@ -819,6 +831,11 @@ int cmd_run(int argc, char **argv)
 	/* What the host cannot run is known before a folder exists. */
 	for (i = 0; i < rc->nr; i++) {
 		rc->why[i][0] = '\0';
+		if (rc->vm_type_why[0]) {
+			snprintf(rc->why[i], sizeof(rc->why[i]), "%s", rc->vm_type_why);
+			rc->supported[i] = false;
+			continue;
+		}
 		rc->supported[i] = engine_check(&rc->scn[i], &rc->opts, rc->env, rc->why[i],
 						sizeof(rc->why[i])) == ENGINE_OK;
 		nr_ok += rc->supported[i];
