@@ -430,7 +430,6 @@ static bool tdx_simulation(void)
  * recorded unsupported with the reason, as a suite does with any
  * scenario the host cannot run.
  */
-
 static int resolve_vm_type(struct run_cmd *rc)
 {
 	const json_t *kvm = json_object_get(rc->env, "kvm");
