@@ -14,7 +14,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not ins
 "$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 ||
 	skip_all "the src test kernel is not built (make test-kernel)"
 
-plan 32
+plan 36
 work=$(mktemp -d "$TOP/.sw-protected.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -91,6 +91,10 @@ ok $r "compare of the default and the sw-protected fault-4k runs says the VM typ
 		--out "$w/newsuite" >"$w/newsuite.out" 2>&1
 	echo $? >"$w/newsuite.rc"
 	"$sb" env --json >"$w/newenv.json" 2>/dev/null
+	printf "fault-4k\nfault-4k name=fault-4k-private vm-type=sw-protected backing=gmem\n" >"$w/mixed.suite"
+	"$sb" run --suite "$w/mixed.suite" --mem 16M --reps 1 --quiet \
+		--out "$w/newmixed" >"$w/newmixed.out" 2>&1
+	echo $? >"$w/newmixed.rc"
 ' sh "$SEPTBENCH" "$work" "$TOP" >"$work/newvm.out" 2>&1
 is "$(cat "$work/new.rc" 2>/dev/null)" 4 "new: --vm-type sw-protected exits 4"
 grep -q "VM type sw-protected is not available: .*SW_PROTECTED" "$work/new.out" 2>/dev/null
@@ -107,4 +111,15 @@ is "$(jq -r '.reason' "$n"/{fault-4k,zap-convert}.json 2>/dev/null | grep -c 'VM
 jq -e '.kvm.vm_types["sw-protected"] | (.ok == false) and (.reason | test("not offered by this kernel"))' \
 	"$work/newenv.json" >/dev/null 2>&1
 ok $? "new: env: sw-protected not offered by this kernel"
+m=$(ls -d "$work"/newmixed/*/ 2>/dev/null | head -n 1)
+is "$(cat "$work/newmixed.rc" 2>/dev/null):$(jq -r .vm_type "$m/meta.json" 2>/dev/null)" "0:mixed" \
+	"new: a suite of a default and a sw-protected line: exit 0, meta.json vm_type mixed"
+[ -n "$m" ] || sed 's/^/#   /' "$work/newmixed.out" 2>/dev/null | tail -n 8
+is "$(jq -r '"\(.status) \(.params.vm_type) \(.reps | length)"' "$m/fault-4k.json" 2>/dev/null)" "complete default 1" \
+	"new: ... the default line runs"
+is "$(jq -r '"\(.status) \(.params.vm_type)"' "$m/fault-4k-private.json" 2>/dev/null)" "unsupported sw-protected" \
+	"new: ... the sw-protected line is recorded unsupported"
+jq -e '.reason | test("VM type sw-protected is not available: not offered by this kernel")' \
+	"$m/fault-4k-private.json" >/dev/null 2>&1
+ok $? "new: ... with the reason"
 done_testing
