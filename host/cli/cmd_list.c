@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * septbench list: the scenarios in bench/, one line each; with --verbose,
+ * septbench list: the scenarios in bench/, one line each with the VM types
+ * it runs on (the backends' checks, runs_on.c); with --verbose,
  * under each line its section of bench/README.md: what its timed window
  * contains and what one op is.
  */
 #include "run/bench_dir.h"
+#include "run/engine.h"
 #include "cli/commands.h"
 #include "lib/util.h"
 
@@ -31,9 +33,11 @@ static void print_indented(const char *text)
 static void print_one(const struct scenario *s, void *data)
 {
 	bool verbose = *(const bool *)data;
-	char *text;
+	char types[64], *text;
 
-	printf("%-16s %-14s %s\n", s->name, kind_name(s->kind), s->description);
+	scenario_vm_types(s, types, sizeof(types));
+	printf("%-16s %-16s %-24s %s\n", s->name, kind_name(s->kind), types[0] ? types : "-",
+	       s->description);
 	if (!verbose)
 		return;
 	text = bench_readme_section(s->name);
@@ -66,7 +70,7 @@ int cmd_list(int argc, char **argv)
 		err_msg("list: unexpected argument '%s'", argv[i]);
 		return EXIT_USAGE;
 	}
-	printf("%-16s %-14s %s\n", "SCENARIO", "KIND", "DESCRIPTION");
+	printf("%-16s %-16s %-24s %s\n", "SCENARIO", "KIND", "VM TYPES", "DESCRIPTION");
 	if (scenario_foreach(print_one, &verbose) <= 0) {
 		err_msg("list: no scenarios in %s", bench_dir());
 		return EXIT_FAIL;

@@ -39,6 +39,10 @@ struct run_cmd {
 	json_t *scn_json[MAX_SCENARIOS];
 	bool supported[MAX_SCENARIOS];
 	char why[MAX_SCENARIOS][256];
+	const struct vm_type_desc *vmt[MAX_SCENARIOS];	/* each one's VM type */
+	bool vm_sim[MAX_SCENARIOS];		/* ... a simulated TD (SEPTBENCH_TDX_SIM) */
+	char vm_why[MAX_SCENARIOS][256];	/* ... that this host lacks: why */
+	struct run_opts sopts[MAX_SCENARIOS];	/* the run's options with its VM type */
 	unsigned int lineno[MAX_SCENARIOS];	/* the suite line of each, or 0 */
 	size_t nr;
 	const char *names[MAX_SCENARIOS];
@@ -414,10 +418,6 @@ static int check_host_memory(struct run_cmd *rc)
 	return 0;
 }
 
-/*
- * auto: tdx where the host can create a TD, else default, and say why.
- * An explicit type the host lacks is unsupported (exit 4).
- */
 /* SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the simulation (host/tdx/td_sim.c). */
 static bool tdx_simulation(void)
 {
@@ -426,15 +426,69 @@ static bool tdx_simulation(void)
 	return v && !strcmp(v, "1");
 }
 
+/*
+ * One VM type asked for: auto is tdx where the host can create a TD, else
+ * default, and @note says why.  A type the host lacks: EXIT_UNSUPPORTED
+ * with the reason in @why.
+ */
+static int resolve_choice(struct run_cmd *rc, enum vm_type_choice want, const char **name,
+			  bool *simulated, char *note, size_t note_size, char *why, size_t why_size)
+{
+	const json_t *types = json_object_get(json_object_get(rc->env, "kvm"), "vm_types");
+	const char *reason;
+
+	*simulated = false;
+	if (want == VMT_AUTO) {
+		if (check_ok(json_object_get(types, "tdx"))) {
+			*name = "tdx";
+			snprintf(note, note_size, "auto: this host can create TDs");
+		} else {
+			*name = "default";
+			reason = json_string_value(json_object_get(json_object_get(types, "tdx"), "reason"));
+			snprintf(note, note_size, "auto: no TDX here (%s)", reason ? reason : "?");
+		}
+		return 0;
+	}
+	*name = vm_type_choice_name(want);
+	if (want == VMT_TDX && tdx_simulation()) {
+		/* Never silently: the figures of a simulated TD say nothing about TDX. */
+		*simulated = true;
+		snprintf(note, note_size, "SEPTBENCH_TDX_SIM=1: simulated TD, not TDX");
+		fprintf(stderr, "septbench: SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the TD payload's shim build in a default VM started in the TD's entry state; no TDX, no S-EPT: the figures test the tool only\n");
+		return 0;
+	}
+	if (!check_ok(json_object_get(types, *name))) {
+		reason = json_string_value(json_object_get(json_object_get(types, *name), "reason"));
+		/* For a TD, the first readiness step that fails says what to do. */
+		if (want == VMT_TDX)
+			reason = json_string_value(json_object_get(json_object_get(
+				json_object_get(rc->env, "tdx"), "first_missing"), "reason")) ?: reason;
+		snprintf(why, why_size, "VM type %s is not available: %s", *name,
+			 reason ? reason : "unknown");
+		snprintf(note, note_size, "asked for, not available here");
+		return EXIT_UNSUPPORTED;
+	}
+	snprintf(note, note_size, "asked for");
+	return 0;
+}
+
+/*
+ * Each scenario's VM type (a suite line may name one).  A type the host
+ * lacks is unsupported: exit 4, or in a suite (bench/private.suite on a
+ * kernel without sw-protected) its scenarios recorded unsupported with
+ * the reason while the others run, as a suite does with any scenario the
+ * host cannot run.  meta.json's vm_type is the run's one type, or
+ * "mixed" (each scenario's params say its own).
+ */
 static int resolve_vm_type(struct run_cmd *rc)
 {
 	const json_t *kvm = json_object_get(rc->env, "kvm");
-	const json_t *types = json_object_get(kvm, "vm_types");
 	enum vm_type_choice want = rc->scn[0].vm_type;
-	const struct vm_type_desc *t;
+	char note[256] = "", first_note[256] = "";
 	const char *name, *reason;
-	char note[256] = "";
-	size_t i;
+	bool mixed = false, any_sim = false;
+	size_t i, j;
+	int r;
 
 	if (!check_ok(json_object_get(kvm, "usable"))) {
 		/* Asked for a TD: the readiness steps say what to do first. */
@@ -448,45 +502,44 @@ static int resolve_vm_type(struct run_cmd *rc)
 			json_string_value(json_object_get(json_object_get(kvm, "usable"), "reason")));
 		return EXIT_UNSUPPORTED;
 	}
-	for (i = 1; i < rc->nr; i++)
-		if (rc->scn[i].vm_type != want)
-			return usage_error("%s", "one run uses one VM type: scenarios ask for different ones");
-	if (want == VMT_AUTO) {
-		if (check_ok(json_object_get(types, "tdx"))) {
-			name = "tdx";
-			snprintf(note, sizeof(note), "auto: this host can create TDs");
+	for (i = 0; i < rc->nr; i++) {
+		for (j = 0; j < i && rc->scn[j].vm_type != rc->scn[i].vm_type; j++)
+			;
+		if (j < i) {	/* the same choice as an earlier scenario's */
+			rc->vmt[i] = rc->vmt[j];
+			rc->vm_sim[i] = rc->vm_sim[j];
+			memcpy(rc->vm_why[i], rc->vm_why[j], sizeof(rc->vm_why[i]));
 		} else {
-			name = "default";
-			reason = json_string_value(json_object_get(json_object_get(types, "tdx"), "reason"));
-			snprintf(note, sizeof(note), "auto: no TDX here (%s)", reason ? reason : "?");
+			rc->vm_why[i][0] = '\0';
+			r = resolve_choice(rc, rc->scn[i].vm_type, &name, &rc->vm_sim[i], note,
+					   sizeof(note), rc->vm_why[i], sizeof(rc->vm_why[i]));
+			if (r && !rc->suite) {
+				err_msg("run: %s", rc->vm_why[i]);
+				return r;
+			}
+			rc->vmt[i] = vm_type_by_name(name);
+			if (!i)
+				memcpy(first_note, note, sizeof(note));
 		}
-	} else if (want == VMT_TDX && tdx_simulation()) {
-		/* Never silently: the figures of a simulated TD say nothing about TDX. */
-		name = "tdx";
-		rc->opts.tdx_simulated = true;
-		snprintf(note, sizeof(note), "SEPTBENCH_TDX_SIM=1: simulated TD, not TDX");
-		fprintf(stderr, "septbench: SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the TD payload's shim build in a default VM started in the TD's entry state; no TDX, no S-EPT: the figures test the tool only\n");
-	} else {
-		name = vm_type_choice_name(want);
-		if (!check_ok(json_object_get(types, name))) {
-			reason = json_string_value(json_object_get(json_object_get(types, name), "reason"));
-			/* For a TD, the first readiness step that fails says what to do. */
-			if (want == VMT_TDX)
-				reason = json_string_value(json_object_get(json_object_get(
-					json_object_get(rc->env, "tdx"), "first_missing"), "reason")) ?: reason;
-			err_msg("run: VM type %s is not available: %s", name, reason ? reason : "unknown");
-			return EXIT_UNSUPPORTED;
-		}
-		snprintf(note, sizeof(note), "asked for");
+		mixed |= rc->vmt[i] != rc->vmt[0];
+		any_sim |= rc->vm_sim[i];
 	}
-	t = vm_type_by_name(name);
-	rc->opts.vm_type = t->type;
-	rc->opts.vm_type_name = t->name;
-	json_object_set_new(rc->meta, "vm_type", json_string(name));
-	json_object_set_new(rc->meta, "vm_type_reason", json_string(note));
-	if (rc->opts.tdx_simulated)
+	json_object_set_new(rc->meta, "vm_type", json_string(mixed ? "mixed" : rc->vmt[0]->name));
+	json_object_set_new(rc->meta, "vm_type_reason", json_string(mixed ?
+			    "the suite's scenarios name different VM types: each one's params.vm_type" :
+			    first_note));
+	if (any_sim)
 		json_object_set_new(rc->meta, "tdx_simulated", json_true());
 	return 0;
+}
+
+/* Scenario @i's options: the run's, with its VM type. */
+static void scenario_opts(struct run_cmd *rc, size_t i)
+{
+	rc->sopts[i] = rc->opts;
+	rc->sopts[i].vm_type = rc->vmt[i]->type;
+	rc->sopts[i].vm_type_name = rc->vmt[i]->name;
+	rc->sopts[i].tdx_simulated = rc->vm_sim[i];
 }
 
 /*
@@ -708,7 +761,7 @@ static int run_all(struct run_cmd *rc, const struct sched_step *steps, size_t nr
 		if (rc->opts.progress)
 			fprintf(stderr, "\r  %zu/%zu: %s rep %u/%u ", k + 1, nr_steps,
 				rc->scn[st->scenario].name, st->rep + 1, rc->scn[st->scenario].reps);
-		if (engine_rep(j, &rc->opts, st->rep) == ENGINE_OK && write_scenario(rc, st->scenario))
+		if (engine_rep(j, &rc->sopts[st->scenario], st->rep) == ENGINE_OK && write_scenario(rc, st->scenario))
 			return EXIT_FAIL;
 		if (j->st == ENGINE_ERROR || j->st == ENGINE_UNSUPPORTED)
 			set_job_status(rc, st->scenario, j->st);
@@ -721,7 +774,7 @@ static int run_all(struct run_cmd *rc, const struct sched_step *steps, size_t nr
 
 		if (!rc->supported[i])
 			continue;
-		st = engine_finish(&rc->jobs[i], &rc->opts);
+		st = engine_finish(&rc->jobs[i], &rc->sopts[i]);
 		if (interrupted() && st == ENGINE_OK)
 			st = ENGINE_INTERRUPTED;
 		/* A repetition's failure was said when it happened: once is enough. */
@@ -819,7 +872,13 @@ int cmd_run(int argc, char **argv)
 	/* What the host cannot run is known before a folder exists. */
 	for (i = 0; i < rc->nr; i++) {
 		rc->why[i][0] = '\0';
-		rc->supported[i] = engine_check(&rc->scn[i], &rc->opts, rc->env, rc->why[i],
+		scenario_opts(rc, i);
+		if (rc->vm_why[i][0]) {
+			memcpy(rc->why[i], rc->vm_why[i], sizeof(rc->why[i]));
+			rc->supported[i] = false;
+			continue;
+		}
+		rc->supported[i] = engine_check(&rc->scn[i], &rc->sopts[i], rc->env, rc->why[i],
 						sizeof(rc->why[i])) == ENGINE_OK;
 		nr_ok += rc->supported[i];
 	}
@@ -846,9 +905,9 @@ int cmd_run(int argc, char **argv)
 		rc->scn_json[i] = json_pack("{s:s, s:s, s:s, s:o, s:s, s:[]}",
 					    "schema", RESULTS_SCHEMA, "scenario", rc->scn[i].name,
 					    "kind", kind_name(rc->scn[i].kind),
-					    "params", scenario_params(&rc->scn[i], &rc->opts),
+					    "params", scenario_params(&rc->scn[i], &rc->sopts[i]),
 					    "status", "running", "reps");
-		if (rc->opts.tdx_simulated)
+		if (rc->vm_sim[i])
 			json_object_set_new(rc->scn_json[i], "tdx_simulated", json_true());
 		if (!rc->supported[i])
 			set_status(rc->scn_json[i], "unsupported", rc->why[i]);
@@ -877,7 +936,8 @@ int cmd_run(int argc, char **argv)
 	}
 
 	if (!rc->quiet)
-		fprintf(stderr, "septbench: VM type %s (%s)\n", rc->opts.vm_type_name,
+		fprintf(stderr, "septbench: VM type %s (%s)\n",
+			json_string_value(json_object_get(rc->meta, "vm_type")),
 			json_string_value(json_object_get(rc->meta, "vm_type_reason")));
 	placement_pin_self(rc->opts.place.driver_cpu);
 	r = run_all(rc, steps, nr_steps);

@@ -75,7 +75,7 @@ static json_t *probe_vm_type(int kvm_fd, const struct vm_type_desc *t, unsigned 
 	int vm_fd;
 
 	if (!(mask & (1ul << t->type)))
-		return check_new(false, "not offered by KVM_CAP_VM_TYPES (%s)", t->hint);
+		return check_new(false, "not offered by this kernel (KVM_CAP_VM_TYPES; %s)", t->hint);
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, (unsigned long)t->type);
 	if (vm_fd < 0)
 		return check_new(false, "offered, but KVM_CREATE_VM(%s) failed: %s",

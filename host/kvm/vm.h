@@ -203,6 +203,14 @@ void vm_close_kvm(struct vm *vm);
 int vm_set_mem_flags(struct vm *vm, uint32_t flags);
 /* KVM_SET_MEMORY_ATTRIBUTES: [gpa, gpa + size) private or shared. */
 int vm_set_private(struct vm *vm, uint64_t gpa, uint64_t size, bool private_mem);
+/*
+ * Is the page at @gpa of private test memory private now?  KVM has no
+ * call to read attributes back: one KVM_PRE_FAULT_MEMORY on vCPU @vcpu
+ * tells, by the path it takes (attr_probe.c).  The page is unmapped
+ * before and after (its guest_memfd page punched, its shared side
+ * dropped): its contents are lost.  Between phases only.
+ */
+int vm_probe_private(struct vm *vm, unsigned int vcpu, uint64_t gpa, bool *private_mem);
 /* Delete the test-memory slot: KVM zaps every mapping in it. */
 int vm_delete_mem_slot(struct vm *vm);
 /* Host pointer for a GPA inside either slot, or NULL. */

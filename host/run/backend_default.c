@@ -370,11 +370,11 @@ static enum engine_status default_check(const struct scenario *s, const struct r
 	    !json_is_true(json_object_get(json_object_get(caps, "memory_attributes"), "private")))
 		UNSUPPORTED("VM type %s has no private memory to convert", o->vm_type_name);
 	if (s->kind == KIND_ZAP && s->zap == ZAP_CONVERT)
-		UNSUPPORTED("private-to-shared conversion needs the tdx or sw-protected backend (not built yet)");
+		UNSUPPORTED("private-to-shared conversion needs private memory: VM type tdx or sw-protected");
 	if (s->kind == KIND_ZAP && s->zap == ZAP_PUNCH && s->backing != BACKING_MEMFD &&
 	    s->backing != BACKING_GMEM)
 		UNSUPPORTED("punch needs a file backing (memfd or gmem), not %s", backing_name(s->backing));
-	if (s->kind == KIND_SPLIT && access(EAGER_SPLIT_PARAM, W_OK))
+	if (s->kind == KIND_SPLIT && !o->anywhere && access(EAGER_SPLIT_PARAM, W_OK))
 		UNSUPPORTED("%s is not writable (kvm too old, or not root)", EAGER_SPLIT_PARAM);
 #undef UNSUPPORTED
 	return ENGINE_OK;

@@ -33,6 +33,7 @@ struct run_opts {
 	const char *tracefs;		/* mount point, "" when not mounted */
 	const char *hooks_conf;		/* bench/hooks.conf */
 	const char *hook_variant;	/* before, after, none, unknown */
+	bool anywhere;			/* checks only: a host that has everything (list) */
 };
 
 /*
@@ -42,6 +43,12 @@ struct run_opts {
  */
 enum engine_status engine_check(const struct scenario *s, const struct run_opts *o,
 				const json_t *env, char *why, size_t why_size);
+
+/*
+ * The VM types @s runs on where the host offers them all, as "default,tdx"
+ * in @buf (runs_on.c; `septbench list`).  Returns how many.
+ */
+size_t scenario_vm_types(const struct scenario *s, char *buf, size_t size);
 
 /*
  * One scenario of a run.  The run schedules its repetitions (interleaved

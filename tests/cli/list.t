@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# septbench list: one line per scenario; --verbose adds, under each, its
+# septbench list: one line per scenario with the VM types it runs on;
+# --verbose adds, under each, its
 # section of bench/README.md (what the timed window contains, what an op
 # is).  Every bench/*.conf has such a section, and `make install` ships
 # it where the installed binary finds it.
 . "$(dirname "$0")/../lib/tap.sh"
 
-plan 11
+plan 14
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -26,6 +27,19 @@ is "${missing:-none}" none "... each section says what is inside and outside the
 
 run "$SEPTBENCH" list
 is "$RC:$(lines "$OUT")" "0:$(($(printf '%s\n' $confs | wc -l) + 1))" "list: a header and one line per scenario"
+
+# The VM TYPES column: from the backends' checks, for a host that has every type.
+col() { printf '%s\n' "$OUT" | awk -v n="$1" '$1 == n { print $3 }'; }
+is "$(printf '%s\n' "$OUT" | head -n 1 | grep -c 'VM TYPES')" 1 "list: a VM TYPES column"
+is "$(col fault-4k) $(col zap-convert) $(col fault-2m) $(col churn)" \
+	"default,sw-protected,tdx sw-protected,tdx default default,sw-protected,tdx" \
+	"... fault-4k on all three, zap-convert on the private types, fault-2m on default"
+bad=
+for c in $confs; do
+	doc=$(grep -F "| \`$c\` |" "$TOP/bench/README.md" | head -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }')
+	[ "$doc" = "$(col "$c")" ] || bad="$bad $c($doc/$(col "$c"))"
+done
+is "${bad:-none}" none "bench/README.md's VM types table says what list says, for every scenario"
 
 run "$SEPTBENCH" list --verbose
 is "$RC" 0 "list --verbose exits 0"

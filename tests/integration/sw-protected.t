@@ -3,8 +3,10 @@
 # offers KVM_X86_SW_PROTECTED_VM): private guest_memfd memory faulted by
 # the guest and pre-faulted by the host maps one 4K page per page, a
 # PUNCH_HOLE on the private guest_memfd removes them all, and the run says
-# which VM type it used.  On Debian's kernel (no sw-protected), asking for
-# it exits 4 with the reason.
+# which VM type it used; zap-convert's attributes read back as converted,
+# and a KVM_EXIT_MEMORY_FAULT is reported with its GPA, size and flags.
+# On Debian's kernel (no sw-protected), asking for it exits 4 with the
+# reason, and bench/private.suite records its scenarios unsupported.
 . "$(dirname "$0")/../lib/tap.sh"
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
@@ -12,7 +14,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not ins
 "$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 ||
 	skip_all "the src test kernel is not built (make test-kernel)"
 
-plan 23
+plan 36
 work=$(mktemp -d "$TOP/.sw-protected.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -52,11 +54,23 @@ is "$(ph "$u/zap-convert.json" zap '"\(.map_gpa.calls) \(.map_gpa.exits_to_share
 	"src: zap-convert to shared: one MapGPA exit per 2 MiB range (8), pages_4k -4096"
 is "$(ph "$u/zap-convert.json" to-private '"\(.map_gpa.exits_to_private) \(.map_gpa.pages) \(.stats.vm.pages_4k)"')" "8 4096 0" \
 	"src: zap-convert back to private: 8 exits, 4096 pages, no mapping made"
+is "$(ph "$u/zap-convert.json" zap '"\(.attributes.expected) \(.attributes.probed) \(.attributes.private)"')" "shared 8 0" \
+	"src: zap-convert: after zap, the 8 probed pages (one per 2 MiB) read back shared"
+is "$(ph "$u/zap-convert.json" to-private '"\(.attributes.expected) \(.attributes.probed) \(.attributes.private)"')" "private 8 8" \
+	"src: zap-convert: after to-private, all 8 read back private"
 is "$(jq -r '.warnings | length' "$u/zap-convert.json" 2>/dev/null)" 0 "src: zap-convert: no warnings"
 is "$(jq -r '[.reps[0].phases[] | select(.name == "zap") | .stats.vm.pages_4k] | join(" ")' "$u/churn.json" 2>/dev/null)" \
 	"-4096 -4096 -4096 -4096" "src: churn by conversion on 4 vCPUs: each of 4 cycles zaps 4096 mappings"
 is "$(jq -r '[.reps[0].phases[] | select(.name == "zap") | .map_gpa.exits_to_shared] | join(" ")' "$u/churn.json" 2>/dev/null)" \
 	"8 8 8 8" "src: churn: 8 MapGPA exits per cycle (2 ranges per vCPU slice)"
+is "$(cat "$work/src/kvm-swp.rc" 2>/dev/null):$(grep -c '^ok' "$work/src/kvm-swp.tap" 2>/dev/null)" "0:8" \
+	"src: kvm-swp: probe reads back private/shared, the memory fault names GPA, size and flags"
+[ "$(cat "$work/src/kvm-swp.rc" 2>/dev/null)" = 0 ] || sed 's/^/#   /' "$work/src/kvm-swp.tap" 2>/dev/null | tail -n 12
+grep -q "^ok 8 - the phase fails with the memory fault: .*memory fault at 0x10000 (+0x1000), flags 0x8 (private access)" \
+	"$work/src/kvm-swp.tap" 2>/dev/null
+ok $? "src: ... the fault's message as the run records it"
+is "$(jq -r '.kvm.vm_types["sw-protected"] | "\(.ok) \(.caps.guest_memfd.ok) \(.caps.memory_attributes.private)"' "$work/src/env.json" 2>/dev/null)" \
+	"true true true" "src: env lists sw-protected with guest_memfd and private memory attributes"
 s=$(ls -d "$work"/src/shared/*/ 2>/dev/null | head -n 1)
 is "$(jq -r .vm_type "$s/meta.json" 2>/dev/null):$(ph "$s/fault-4k.json" fault .stats.vm.pages_4k)" \
 	"default:4096" "src: the same fault-4k on the default VM type: pages_4k +4096"
@@ -67,13 +81,45 @@ r=$?
 [ $r = 0 ] || { diag "compare json head:"; head -c 600 "$work/cmp.json" | sed 's/^/#   /'; }
 ok $r "compare of the default and the sw-protected fault-4k runs says the VM types differ"
 
-# Debian's kernel has no CONFIG_KVM_SW_PROTECTED_VM.
-"$TOP/scripts/vmtest" --kernel new --timeout 200 \
-	-- "$SEPTBENCH" run --vm-type sw-protected --scenario fault-4k --backing gmem --mem 16M --reps 1 \
-	--quiet --out "$work/new" >"$work/new.out" 2>&1
-rc=$?
-is "$rc" 4 "new: --vm-type sw-protected exits 4"
-grep -q "VM type sw-protected is not available: .*SW_PROTECTED" "$work/new.out"
+# Debian's kernel has no CONFIG_KVM_SW_PROTECTED_VM: one boot, three asks.
+"$TOP/scripts/vmtest" --kernel new --timeout 300 -- sh -c '
+	sb=$1 w=$2 top=$3
+	"$sb" run --vm-type sw-protected --scenario fault-4k --backing gmem --mem 16M --reps 1 \
+		--quiet --out "$w/new" >"$w/new.out" 2>&1
+	echo $? >"$w/new.rc"
+	"$sb" run --suite "$top/bench/private.suite" --mem 16M --reps 1 --quiet \
+		--out "$w/newsuite" >"$w/newsuite.out" 2>&1
+	echo $? >"$w/newsuite.rc"
+	"$sb" env --json >"$w/newenv.json" 2>/dev/null
+	printf "fault-4k\nfault-4k name=fault-4k-private vm-type=sw-protected backing=gmem\n" >"$w/mixed.suite"
+	"$sb" run --suite "$w/mixed.suite" --mem 16M --reps 1 --quiet \
+		--out "$w/newmixed" >"$w/newmixed.out" 2>&1
+	echo $? >"$w/newmixed.rc"
+' sh "$SEPTBENCH" "$work" "$TOP" >"$work/newvm.out" 2>&1
+is "$(cat "$work/new.rc" 2>/dev/null)" 4 "new: --vm-type sw-protected exits 4"
+grep -q "VM type sw-protected is not available: .*SW_PROTECTED" "$work/new.out" 2>/dev/null
 ok $? "new: ... with the reason"
 is "$(ls "$work/new" 2>/dev/null | wc -l)" 0 "new: ... and no results folder"
+n=$(ls -d "$work"/newsuite/*/ 2>/dev/null | head -n 1)
+is "$(cat "$work/newsuite.rc" 2>/dev/null):$(jq -r '.vm_type + " " + .status' "$n/meta.json" 2>/dev/null)" \
+	"0:sw-protected complete" "new: bench/private.suite goes on: exit 0, a results folder"
+[ -n "$n" ] || sed 's/^/#   /' "$work/newsuite.out" "$work/newvm.out" 2>/dev/null | tail -n 8
+is "$(jq -r '.status' "$n"/{fault-4k,prefault-4k,zap-punch,zap-convert,teardown,churn}.json 2>/dev/null | sort | uniq -c | awk '{ print $1, $2 }')" \
+	"6 unsupported" "new: private.suite: its six scenarios recorded unsupported"
+is "$(jq -r '.reason' "$n"/{fault-4k,zap-convert}.json 2>/dev/null | grep -c 'VM type sw-protected is not available: not offered by this kernel')" 2 \
+	"new: ... each with the reason"
+jq -e '.kvm.vm_types["sw-protected"] | (.ok == false) and (.reason | test("not offered by this kernel"))' \
+	"$work/newenv.json" >/dev/null 2>&1
+ok $? "new: env: sw-protected not offered by this kernel"
+m=$(ls -d "$work"/newmixed/*/ 2>/dev/null | head -n 1)
+is "$(cat "$work/newmixed.rc" 2>/dev/null):$(jq -r .vm_type "$m/meta.json" 2>/dev/null)" "0:mixed" \
+	"new: a suite of a default and a sw-protected line: exit 0, meta.json vm_type mixed"
+[ -n "$m" ] || sed 's/^/#   /' "$work/newmixed.out" 2>/dev/null | tail -n 8
+is "$(jq -r '"\(.status) \(.params.vm_type) \(.reps | length)"' "$m/fault-4k.json" 2>/dev/null)" "complete default 1" \
+	"new: ... the default line runs"
+is "$(jq -r '"\(.status) \(.params.vm_type)"' "$m/fault-4k-private.json" 2>/dev/null)" "unsupported sw-protected" \
+	"new: ... the sw-protected line is recorded unsupported"
+jq -e '.reason | test("VM type sw-protected is not available: not offered by this kernel")' \
+	"$m/fault-4k-private.json" >/dev/null 2>&1
+ok $? "new: ... with the reason"
 done_testing

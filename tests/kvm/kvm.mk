@@ -16,4 +16,11 @@ all: $(BUILD)/tests/kvm-phases
 $(BUILD)/tests/kvm-phases: $(BUILD)/tests/kvm/kvm_phases.o $(KVM_TEST_LIB_OBJS) | check-libs
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+all: $(BUILD)/tests/kvm-swp
+
+$(BUILD)/tests/kvm-swp: $(BUILD)/tests/kvm/kvm_swp.o $(KVM_TEST_LIB_OBJS) | check-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 -include tests/kvm/td.mk

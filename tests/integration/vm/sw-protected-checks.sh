@@ -22,6 +22,13 @@ echo $? >"$out/attr.rc"
 	--out "$out/suite" >"$out/suite.log" 2>&1
 echo $? >"$out/suite.rc"
 
+# The KVM library on its own: the attribute probe, and a KVM_EXIT_MEMORY_FAULT reported.
+"$(dirname "$0")/../../../build/tests/kvm-swp" >"$out/kvm-swp.tap" 2>&1
+echo $? >"$out/kvm-swp.rc"
+
+# What env says of the VM type.
+"$sb" env --json >"$out/env.json" 2>"$out/env.err"
+
 # The same memory on the default VM type: anonymous, shared.
 "$sb" run --vm-type default --scenario fault-4k --mem 16M --reps 1 --quiet \
 	--out "$out/shared" >"$out/shared.log" 2>&1
