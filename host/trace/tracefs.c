@@ -79,16 +79,24 @@ void tfs_synth_name(char *buf, size_t size, pid_t pid, unsigned int i)
 	snprintf(buf, size, GROUP_FMT "_%u", (int)pid, i);
 }
 
+/*
+ * Always set, never asked: tracefs_tracing_dir() would look for (and
+ * could mount) tracefs itself.
+ */
 int tfs_use_dir(const char *tracefs)
 {
+	static char current[512];
 	char dir[512];
 
 	if (!tracefs || !*tracefs)
 		return -ENOENT;
-	if (!strcmp(tracefs_tracing_dir() ?: "", tracefs))
+	if (!strcmp(current, tracefs))
 		return 0;
 	snprintf(dir, sizeof(dir), "%s", tracefs);
-	return tracefs_set_tracing_dir(dir) ? -ENOMEM : 0;
+	if (tracefs_set_tracing_dir(dir))
+		return -ENOMEM;
+	snprintf(current, sizeof(current), "%s", tracefs);
+	return 0;
 }
 
 pid_t tfs_owner_pid(const char *name)
