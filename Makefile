@@ -16,7 +16,7 @@ CC ?= cc
 PREFIX ?= /usr/local
 BUILD := build
 .DEFAULT_GOAL := all
-PKGS := jansson hwloc numa zlib libcrypto libarchive
+PKGS := jansson hwloc numa zlib libcrypto libarchive libtracefs libtraceevent
 # libpfm4 (event names for --events) ships no pkg-config file.
 PFM_LIBS := -lpfm
 
@@ -49,8 +49,12 @@ endif
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma -lz -lcrypto -larchive)
-ALL_CFLAGS = $(BASE_CFLAGS) -Ihost -I. $(KHDR_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lhwloc -lnuma -lz -lcrypto -ltracefs -ltraceevent -larchive)
+# libtracefs 1.7 added tracefs_synth_set_instance(): the synthetic events'
+# entry and return triggers then go in our instance (host/trace/attribute.c).
+TRACEFS_CFLAGS = $(shell pkg-config --atleast-version=1.7 libtracefs 2>/dev/null && \
+	echo -DSEPTBENCH_TRACEFS_SYNTH_INSTANCE)
+ALL_CFLAGS = $(BASE_CFLAGS) -Ihost -I. $(KHDR_CFLAGS) $(PKG_CFLAGS) $(TRACEFS_CFLAGS) $(CFLAGS)
 LDLIBS = $(PKG_LIBS) $(PFM_LIBS) -lpthread -lm
 
 HOST_SRCS := $(wildcard host/*/*.c)

@@ -6,28 +6,44 @@
 #include "trace/tracefs.h"
 #include "lib/util.h"
 
+#include <tracefs.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct probe {
 	const struct hook_fn *fn;
 	struct ksym_res sym;
 	bool active;			/* probes and triggers installed */
+	char entry[16], ret[16], synth[48];
+	struct tracefs_dynevent *kp, *krp;
+	struct tracefs_synth *pair;	/* the synthetic event, entry and return triggers */
+	struct tracefs_hist *lat;	/* the synthetic event's log2 histogram */
 	struct log2_hist lat0, entry0;	/* at the start of the phase */
 };
 
 struct attribution {
 	char tracefs[256];
 	pid_t pid;
+	char group[32];
 	struct hook_fn *fns;
 	size_t nr;
 	struct probe *p;
 	json_t *missing;
+	struct tracefs_instance *inst;
+	/*
+	 * Where the entry and return triggers live: our instance where
+	 * libtracefs can put a synthetic event's triggers there
+	 * (tracefs_synth_set_instance, 1.7 on); before that (Debian 12's
+	 * 1.6) tracefs_synth_create() puts them in the top instance, on our
+	 * own pid-named kprobe events.
+	 */
+	struct tracefs_instance *pair_inst;
+	struct tep_handle *tep;
 };
 
 /* The safety net: an exit on any path removes what this process made. */
@@ -55,46 +71,121 @@ static void add_missing(struct attribution *a, const struct hook_fn *fn, const c
 						     "group", fn->group, "reason", reason));
 }
 
-static int write_at(const char *dir, const char *file, const char *text)
+/* libtracefs returns -1 and leaves errno set, mostly. */
+static int lib_err(void)
 {
-	char path[512];
+	return errno > 0 ? -errno : -EIO;
+}
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return tfs_write(path, text);
+/* Undo what install() made of probe @p, newest first; errors go to the final sweep. */
+static void uninstall(struct attribution *a, struct probe *p)
+{
+	if (p->lat) {
+		tracefs_hist_destroy(a->inst, p->lat);
+		tracefs_hist_free(p->lat);
+	}
+	if (p->pair) {
+		tracefs_synth_destroy(p->pair);
+		tracefs_synth_free(p->pair);
+	}
+	if (p->krp) {
+		tracefs_dynevent_destroy(p->krp, false);
+		tracefs_dynevent_free(p->krp);
+	}
+	if (p->kp) {
+		tracefs_dynevent_destroy(p->kp, false);
+		tracefs_dynevent_free(p->kp);
+	}
+	p->lat = NULL;
+	p->pair = NULL;
+	p->kp = p->krp = NULL;
+}
+
+/* A kprobe or kretprobe on @symbol, created, its format loaded into a->tep. */
+static int make_probe(struct attribution *a, struct tracefs_dynevent **dp, const char *event,
+		      const char *symbol, bool ret)
+{
+	*dp = ret ? tracefs_kretprobe_alloc(a->group, event, symbol, NULL, 0) :
+		    tracefs_kprobe_alloc(a->group, event, symbol, NULL);
+	if (!*dp)
+		return lib_err();
+	if (tracefs_dynevent_create(*dp)) {
+		int r = lib_err();
+
+		tracefs_dynevent_free(*dp);
+		*dp = NULL;
+		return r;
+	}
+	return tracefs_dynevent_get_event(a->tep, *dp) ? 0 : -ENOENT;
+}
+
+/*
+ * The synthetic event septbench_<pid>_<i> with one field, lat: the
+ * return's common_timestamp minus the entry's, matched on common_pid
+ * (the variable is consumed by the first return that reads it, so a
+ * recursive call yields one sample, for the innermost call).
+ * common_timestamp is in ns with the hist's default clock (global).
+ */
+static int make_pair(struct attribution *a, struct probe *p)
+{
+	int r;
+
+	p->pair = tracefs_synth_alloc(a->tep, p->synth, a->group, p->entry, a->group, p->ret,
+				      "common_pid", "common_pid", NULL);
+	if (!p->pair)
+		return lib_err();
+	if (!tracefs_synth_add_compare_field(p->pair, TRACEFS_TIMESTAMP, TRACEFS_TIMESTAMP,
+					     TRACEFS_SYNTH_DELTA_END, "lat") &&
+#ifdef SEPTBENCH_TRACEFS_SYNTH_INSTANCE
+	    !tracefs_synth_set_instance(p->pair, a->inst) &&
+#endif
+	    !tracefs_synth_create(p->pair))
+		return 0;
+	r = lib_err();
+	tracefs_synth_free(p->pair);
+	p->pair = NULL;
+	return r;
+}
+
+/* The log2 histogram of the synthetic event's lat, in our instance. */
+static int make_lat_hist(struct attribution *a, struct probe *p)
+{
+	if (!tracefs_synth_get_event(a->tep, p->pair))
+		return -ENOENT;
+	p->lat = tracefs_hist_alloc(a->tep, "synthetic", p->synth, "lat", TRACEFS_HIST_KEY_LOG);
+	if (!p->lat)
+		return lib_err();
+	if (tracefs_hist_start(a->inst, p->lat)) {
+		int r = lib_err();
+
+		tracefs_hist_free(p->lat);
+		p->lat = NULL;
+		return r;
+	}
+	return 0;
 }
 
 /* kprobe, kretprobe, synthetic event and the three triggers of probe @i. */
 static int install(struct attribution *a, unsigned int i, const char **step)
 {
-	char cmd[512], path[768];
+	struct probe *p = &a->p[i];
 	int r;
 
+	tfs_probe_name(p->entry, sizeof(p->entry), i, false);
+	tfs_probe_name(p->ret, sizeof(p->ret), i, true);
+	tfs_synth_name(p->synth, sizeof(p->synth), a->pid, i);
+	errno = 0;
 	*step = "kprobe";
-	tfs_kprobe_cmd(cmd, sizeof(cmd), a->pid, i, a->p[i].sym.symbol, false);
-	if ((r = write_at(a->tracefs, "kprobe_events", cmd)))
+	if ((r = make_probe(a, &p->kp, p->entry, p->sym.symbol, false)))
 		return r;
 	*step = "kretprobe";
-	tfs_kprobe_cmd(cmd, sizeof(cmd), a->pid, i, a->p[i].sym.symbol, true);
-	if ((r = write_at(a->tracefs, "kprobe_events", cmd)))
+	if ((r = make_probe(a, &p->krp, p->ret, p->sym.symbol, true)))
 		return r;
-	*step = "synthetic event";
-	tfs_synth_cmd(cmd, sizeof(cmd), a->pid, i);
-	if ((r = write_at(a->tracefs, "synthetic_events", cmd)))
-		return r;
-	*step = "entry hist trigger";
-	tfs_entry_trigger(cmd, sizeof(cmd));
-	tfs_event_file(path, sizeof(path), a->tracefs, a->pid, i, 'e', "trigger");
-	if ((r = tfs_write(path, cmd)))
-		return r;
-	*step = "return hist trigger";
-	tfs_return_trigger(cmd, sizeof(cmd), a->pid, i);
-	tfs_event_file(path, sizeof(path), a->tracefs, a->pid, i, 'r', "trigger");
-	if ((r = tfs_write(path, cmd)))
+	*step = "synthetic event with its entry and return hist triggers";
+	if ((r = make_pair(a, p)))
 		return r;
 	*step = "latency hist trigger";
-	tfs_synth_trigger(cmd, sizeof(cmd));
-	tfs_event_file(path, sizeof(path), a->tracefs, a->pid, i, 's', "trigger");
-	return tfs_write(path, cmd);
+	return make_lat_hist(a, p);
 }
 
 static int check_tracing(const char *tracefs, char *why, size_t size)
@@ -150,7 +241,7 @@ int attribution_setup(struct attribution **ap, const char *tracefs, const char *
 		      const char *variant, char *why, size_t size)
 {
 	struct attribution *a;
-	char inst[512], err[512], *text;
+	char inst[32], err[512], *text;
 	unsigned int nr_active = 0;
 	const char *step;
 	static bool registered;
@@ -173,6 +264,7 @@ int attribution_setup(struct attribution **ap, const char *tracefs, const char *
 	free(text);
 	snprintf(a->tracefs, sizeof(a->tracefs), "%s", tracefs);
 	a->pid = getpid();
+	tfs_group(a->group, sizeof(a->group), a->pid);
 	a->missing = json_array();
 	a->p = calloc(a->nr, sizeof(*a->p));
 	if (!a->p) {
@@ -181,13 +273,22 @@ int attribution_setup(struct attribution **ap, const char *tracefs, const char *
 	}
 	resolve_all(a, variant);
 
-	tfs_instance_dir(inst, sizeof(inst), tracefs, a->pid);
-	if (mkdir(inst, 0755)) {
-		r = -errno;
-		fail_msg(why, size, "creating %s: %s", inst, strerror(errno));
+	r = tfs_use_dir(tracefs);
+	a->tep = tep_alloc();
+	tfs_instance_name(inst, sizeof(inst), a->pid);
+	errno = 0;
+	a->inst = r || !a->tep ? NULL : tracefs_instance_create(inst);
+	if (!a->inst || !tracefs_instance_is_new(a->inst)) {
+		r = r ?: !a->inst ? lib_err() : -EEXIST;
+		fail_msg(why, size, "creating instances/%s: %s", inst, strerror(-r));
+		tracefs_instance_free(a->inst);
+		a->inst = NULL;
 		attribution_teardown(a);
 		return r;
 	}
+#ifdef SEPTBENCH_TRACEFS_SYNTH_INSTANCE
+	a->pair_inst = a->inst;
+#endif
 	snprintf(installed_tracefs, sizeof(installed_tracefs), "%s", tracefs);
 	if (!registered) {
 		atexit(remove_at_exit);
@@ -198,6 +299,7 @@ int attribution_setup(struct attribution **ap, const char *tracefs, const char *
 			continue;
 		r = install(a, i, &step);
 		if (r) {
+			uninstall(a, &a->p[i]);
 			add_missing(a, a->p[i].fn, "%s for %s refused: %s", step, a->p[i].sym.symbol,
 				    strerror(-r));
 			continue;
@@ -217,11 +319,12 @@ int attribution_setup(struct attribution **ap, const char *tracefs, const char *
 
 static bool read_hist(struct attribution *a, unsigned int i, char kind, struct log2_hist *h)
 {
-	char path[768], *text;
+	const struct probe *p = &a->p[i];
+	char *text;
 	bool ok;
 
-	tfs_event_file(path, sizeof(path), a->tracefs, a->pid, i, kind, "hist");
-	text = read_all(path, NULL);
+	text = kind == 's' ? tracefs_event_file_read(a->inst, "synthetic", p->synth, "hist", NULL) :
+			     tracefs_event_file_read(a->pair_inst, a->group, p->entry, "hist", NULL);
 	ok = text && hist_parse(text, "lat", h);
 	free(text);
 	if (!ok)
@@ -308,8 +411,19 @@ json_t *attribution_describe(const struct attribution *a)
 
 void attribution_teardown(struct attribution *a)
 {
+	size_t i;
+
 	if (!a)
 		return;
+	for (i = 0; a->p && i < a->nr; i++)
+		uninstall(a, &a->p[i]);
+	if (a->inst) {
+		tracefs_instance_destroy(a->inst);
+		tracefs_instance_free(a->inst);
+	}
+	if (a->tep)
+		tep_free(a->tep);
+	/* The sweep by name: whatever the objects' removal left. */
 	if (installed_tracefs[0]) {
 		int r = tfs_remove_pid(a->tracefs, a->pid);
 

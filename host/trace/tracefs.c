@@ -2,9 +2,9 @@
 #include "trace/tracefs.h"
 #include "lib/util.h"
 
-#include <dirent.h>
+#include <tracefs.h>
+
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,11 +48,6 @@ void tfs_synth_trigger(char *buf, size_t size)
 	snprintf(buf, size, "hist:keys=lat.log2");
 }
 
-void tfs_instance_dir(char *buf, size_t size, const char *tracefs, pid_t pid)
-{
-	snprintf(buf, size, "%s/instances/septbench-%d", tracefs, (int)pid);
-}
-
 void tfs_event_file(char *buf, size_t size, const char *tracefs, pid_t pid, unsigned int i,
 		    char kind, const char *file)
 {
@@ -64,22 +59,44 @@ void tfs_event_file(char *buf, size_t size, const char *tracefs, pid_t pid, unsi
 			 tracefs, (int)pid, (int)pid, kind, i, file);
 }
 
-int tfs_write(const char *path, const char *text)
+void tfs_instance_name(char *buf, size_t size, pid_t pid)
 {
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, r = 0;
+	snprintf(buf, size, "septbench-%d", (int)pid);
+}
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	if (n < 0)
-		r = -errno;
-	else if ((size_t)n != len)
-		r = -EIO;
-	close(fd);
-	return r;
+void tfs_group(char *buf, size_t size, pid_t pid)
+{
+	snprintf(buf, size, GROUP_FMT, (int)pid);
+}
+
+void tfs_probe_name(char *buf, size_t size, unsigned int i, bool ret)
+{
+	snprintf(buf, size, "%c_%u", ret ? 'r' : 'e', i);
+}
+
+void tfs_synth_name(char *buf, size_t size, pid_t pid, unsigned int i)
+{
+	snprintf(buf, size, GROUP_FMT "_%u", (int)pid, i);
+}
+
+/*
+ * Always set, never asked: tracefs_tracing_dir() would look for (and
+ * could mount) tracefs itself.
+ */
+int tfs_use_dir(const char *tracefs)
+{
+	static char current[512];
+	char dir[512];
+
+	if (!tracefs || !*tracefs)
+		return -ENOENT;
+	if (!strcmp(current, tracefs))
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", tracefs);
+	if (tracefs_set_tracing_dir(dir))
+		return -ENOMEM;
+	snprintf(current, sizeof(current), "%s", tracefs);
+	return 0;
 }
 
 pid_t tfs_owner_pid(const char *name)
@@ -98,15 +115,23 @@ pid_t tfs_owner_pid(const char *name)
 	return (pid_t)v;
 }
 
-/*
- * Remove every trigger in @path: each line read back, with '!' before it
- * and its " [active]" tail cut.  Returns removed count or -errno.
- */
-static int clear_triggers(const char *path, int *first_err)
+static void note_err(int *first_err)
 {
-	char *text = read_all(path, NULL), *line, *save = NULL, *sp, cmd[1024];
-	int n = 0, r;
+	if (!*first_err)
+		*first_err = errno ? -errno : -EIO;
+}
 
+/*
+ * Remove every trigger of one event in @inst (NULL: the top instance):
+ * each line read back, with '!' before it and its " [active]" tail cut.
+ */
+static int clear_triggers(struct tracefs_instance *inst, const char *sys, const char *ev,
+			  int *first_err)
+{
+	char *text, *line, *save = NULL, *sp, cmd[1024];
+	int n = 0;
+
+	text = tracefs_event_file_read(inst, sys, ev, "trigger", NULL);
 	if (!text)
 		return 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -116,94 +141,95 @@ static int clear_triggers(const char *path, int *first_err)
 		if (sp)
 			*sp = '\0';
 		snprintf(cmd, sizeof(cmd), "!%s", line);
-		r = tfs_write(path, cmd);
-		if (r && !*first_err)
-			*first_err = r;
-		n += !r;
+		if (tracefs_event_file_append(inst, sys, ev, "trigger", cmd) < 0)
+			note_err(first_err);
+		else
+			n++;
 	}
 	free(text);
 	return n;
 }
 
-/* Every event directory under @dir whose name starts with @prefix. */
-static int clear_dir_triggers(const char *dir, const char *prefix, char first_char, int *err)
+/* The triggers on events of @sys whose names start with @prefix. */
+static int clear_events(struct tracefs_instance *inst, const char *sys, char **events,
+			const char *prefix, int *err)
 {
-	char path[1024];
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
+	int n = 0, i;
 
-	d = opendir(dir);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, prefix, strlen(prefix)))
-			continue;
-		if (first_char && de->d_name[strlen(prefix)] != first_char)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/trigger", dir, de->d_name);
-		n += clear_triggers(path, err);
-	}
-	closedir(d);
+	for (i = 0; events && events[i]; i++)
+		if (!strncmp(events[i], prefix, strlen(prefix)))
+			n += clear_triggers(inst, sys, events[i], err);
 	return n;
 }
 
-/* Delete the dynamic events named for @pid, from dynamic_events. */
-static int remove_dyn_events(const char *tracefs, pid_t pid, int *err)
+/* Synthetic events first, then the kprobes: nothing refers to them once triggers are gone. */
+static int remove_dyn_events(pid_t pid, int *err)
 {
-	char path[512], cmd[256], group[64], synth[64], *text, *line, *save = NULL, *name, *end;
-	int n = 0, r, pass;
+	struct tracefs_dynevent **all;
+	char group[32], synth[40], *sys, *ev;
+	int n = 0, pass, i;
+	bool ours;
 
-	snprintf(path, sizeof(path), "%s/dynamic_events", tracefs);
-	snprintf(group, sizeof(group), GROUP_FMT "/", (int)pid);
-	snprintf(synth, sizeof(synth), "synthetic/" GROUP_FMT "_", (int)pid);
-	/* Synthetic events first: nothing refers to them once triggers are gone. */
+	tfs_group(group, sizeof(group), pid);
+	snprintf(synth, sizeof(synth), "%s_", group);
 	for (pass = 0; pass < 2; pass++) {
-		text = read_all(path, NULL);
-		if (!text)
-			return n;
-		save = NULL;
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			name = strchr(line, ':');
-			if (!name)
+		all = pass ? tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE |
+						      TRACEFS_DYNEVENT_KRETPROBE, group) :
+			     tracefs_dynevent_get_all(TRACEFS_DYNEVENT_SYNTH, NULL);
+		for (i = 0; all && all[i]; i++) {
+			sys = ev = NULL;
+			tracefs_dynevent_info(all[i], &sys, &ev, NULL, NULL, NULL);
+			ours = pass ? sys && !strcmp(sys, group) :
+				      ev && !strncmp(ev, synth, strlen(synth));
+			free(sys);
+			free(ev);
+			if (!ours)
 				continue;
-			name++;
-			if (strncmp(name, pass ? group : synth, strlen(pass ? group : synth)))
-				continue;
-			end = name + strcspn(name, " \t");
-			*end = '\0';
-			snprintf(cmd, sizeof(cmd), "-:%s", name);
-			r = tfs_write(path, cmd);
-			if (r && !*err)
-				*err = r;
-			n += !r;
+			if (tracefs_dynevent_destroy(all[i], false))
+				note_err(err);
+			else
+				n++;
 		}
-		free(text);
+		tracefs_dynevent_list_free(all);
 	}
 	return n;
 }
 
 int tfs_remove_pid(const char *tracefs, pid_t pid)
 {
-	char inst[512], dir[640], prefix[64];
-	int n = 0, err = 0;
+	char name[32], group[32], prefix[40];
+	struct tracefs_instance *inst = NULL;
+	char **kprobes, **synths;
+	int n = 0, err = 0, r, k;
 
-	tfs_instance_dir(inst, sizeof(inst), tracefs, pid);
-	if (!access(inst, F_OK)) {
-		snprintf(dir, sizeof(dir), "%s/events/synthetic", inst);
-		snprintf(prefix, sizeof(prefix), GROUP_FMT "_", (int)pid);
-		n += clear_dir_triggers(dir, prefix, 0, &err);
-		snprintf(dir, sizeof(dir), "%s/events/" GROUP_FMT, inst, (int)pid);
-		n += clear_dir_triggers(dir, "r_", 0, &err);
-		n += clear_dir_triggers(dir, "e_", 0, &err);
-		if (rmdir(inst)) {
-			if (!err)
-				err = -errno;
-		} else {
-			n++;
-		}
+	r = tfs_use_dir(tracefs);
+	if (r)
+		return r;
+	tfs_instance_name(name, sizeof(name), pid);
+	tfs_group(group, sizeof(group), pid);
+	snprintf(prefix, sizeof(prefix), "%s_", group);
+	kprobes = tracefs_system_events(NULL, group);
+	synths = tracefs_system_events(NULL, "synthetic");
+	if (tracefs_instance_exists(name))
+		inst = tracefs_instance_alloc(NULL, name);
+	/* Our instance, then the top one (libtracefs before 1.7 pairs probes there). */
+	for (k = inst ? 0 : 1; k < 2; k++) {
+		struct tracefs_instance *in = k ? NULL : inst;
+
+		n += clear_events(in, "synthetic", synths, prefix, &err);
+		n += clear_events(in, group, kprobes, "r_", &err);
+		n += clear_events(in, group, kprobes, "e_", &err);
 	}
-	n += remove_dyn_events(tracefs, pid, &err);
+	tracefs_list_free(kprobes);
+	tracefs_list_free(synths);
+	if (inst) {
+		if (tracefs_instance_destroy(inst))
+			note_err(&err);
+		else
+			n++;
+		tracefs_instance_free(inst);
+	}
+	n += remove_dyn_events(pid, &err);
 	return err ? err : n;
 }
 
@@ -214,12 +240,11 @@ static bool pid_gone(pid_t pid)
 
 int tfs_remove_stale(const char *tracefs, void (*report)(pid_t pid, int err))
 {
-	char path[512], *text, *line, *save = NULL;
+	struct tracefs_dynevent **all;
 	pid_t pids[64], pid;
 	unsigned int nr = 0, i;
-	struct dirent *de;
-	DIR *d;
-	int r;
+	char **names, *sys, *ev;
+	int r, k;
 
 #define ADD_PID(p) do {								\
 	for (i = 0; i < nr && pids[i] != (p); i++)				\
@@ -227,23 +252,27 @@ int tfs_remove_stale(const char *tracefs, void (*report)(pid_t pid, int err))
 	if (i == nr && nr < ARRAY_SIZE(pids) && (p) != getpid() && pid_gone(p))	\
 		pids[nr++] = (p);						\
 } while (0)
-	snprintf(path, sizeof(path), "%s/instances", tracefs);
-	d = opendir(path);
-	while (d && (de = readdir(d))) {
-		if (!strncmp(de->d_name, "septbench-", 10) && (pid = tfs_owner_pid(de->d_name)))
+	if (tfs_use_dir(tracefs))
+		return 0;
+	/* No regex: libtracefs 1.6 leaks the compiled one. */
+	names = tracefs_instances(NULL);
+	for (k = 0; names && names[k]; k++)
+		if (!strncmp(names[k], "septbench-", 10) && (pid = tfs_owner_pid(names[k])))
 			ADD_PID(pid);
-	}
-	if (d)
-		closedir(d);
+	tracefs_list_free(names);
 	/* Events whose instance was never made, or already removed. */
-	snprintf(path, sizeof(path), "%s/dynamic_events", tracefs);
-	text = read_all(path, NULL);
-	for (line = text ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		line = strchr(line, ':');
-		if (line && (pid = tfs_owner_pid(line + 1)))
+	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE |
+				       TRACEFS_DYNEVENT_SYNTH, NULL);
+	for (k = 0; all && all[k]; k++) {
+		sys = ev = NULL;
+		tracefs_dynevent_info(all[k], &sys, &ev, NULL, NULL, NULL);
+		pid = tfs_owner_pid(sys && strcmp(sys, "synthetic") ? sys : ev ?: "");
+		if (pid)
 			ADD_PID(pid);
+		free(sys);
+		free(ev);
 	}
-	free(text);
+	tracefs_dynevent_list_free(all);
 #undef ADD_PID
 	for (i = 0; i < nr; i++) {
 		r = tfs_remove_pid(tracefs, pids[i]);
