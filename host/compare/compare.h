@@ -247,6 +247,12 @@ json_t *cmp_report_json(const struct cmp_report *r);
  */
 int cmp_plots(struct cmp_report *r, const char *dir);
 
+/*
+ * Run `gnuplot plots.gp` in @dir (output to gnuplot.log there): gnuplot's
+ * exit status, 127 when there is no gnuplot, or -errno.
+ */
+int cmp_plots_draw(const char *dir);
+
 /* Short side names for tables: "A", "B", ... */
 const char *cmp_run_letter(size_t i);
 

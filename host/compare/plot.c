@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 static const char *const templates[] = {
-	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "scaling.gp", "hooks.gp",
+	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "dist.gp", "scaling.gp",
+	"hooks.gp",
 };
 
 static char plots_buf[PATH_MAX];
@@ -115,6 +116,25 @@ static void run_label(char *buf, size_t size, const struct cmp_report *r, size_t
 		 r->sides[i].variant);
 }
 
+/* xt = '("A: ..." 0, "B: ..." 1)': the dist plot's tics, one per side. */
+static void xtics(FILE *gp, const struct cmp_report *r)
+{
+	char label[512], buf[4096];
+	size_t i, len, k;
+
+	len = snprintf(buf, sizeof(buf), "(");
+	for (i = 0; i < r->nr_sides && len < sizeof(buf); i++) {
+		run_label(label, sizeof(label), r, i);
+		for (k = 0; label[k]; k++)
+			if (label[k] == '"' || label[k] == '\\')
+				label[k] = '_';
+		len += snprintf(buf + len, sizeof(buf) - len, "%s\"%s\" %zu", i ? ", " : "", label, i);
+	}
+	if (len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, ")");
+	gp_str(gp, "xt", buf);
+}
+
 static const char *unit_of(const struct cmp_scenario *s)
 {
 	return s->unit[0] ? s->unit : "op";
@@ -139,6 +159,8 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 	fprintf(f, "idx\tscenario");
 	for (i = 1; i < r->nr_sides; i++)
 		fprintf(f, "\t%s ratio\tci_lo\tci_hi", cmp_run_letter(i));
+	for (i = 1; i < r->nr_sides; i++)
+		fprintf(f, "\t%s verdict", cmp_run_letter(i));
 	fputc('\n', f);
 	for (s = 0; s < r->nr_names; s++) {
 		bool any = false;
@@ -161,6 +183,12 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 			else
 				fprintf(f, "\tNaN\tNaN\tNaN");
 		}
+		for (i = 1; i < r->nr_sides; i++) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
+
+			fprintf(f, "\t%s", pr->state == CMP_COMPARED ?
+				stats_verdict_name(pr->verdict) : "-");
+		}
 		fputc('\n', f);
 	}
 	fclose(f);
@@ -178,7 +206,8 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 	snprintf(label, sizeof(label), "%s, new/base ratio of medians with 95%% CI (base %s: %s, hooks %s)",
 		 metric, cmp_run_letter(0), side_word(r, 0), r->sides[0].variant);
 	gp_str(gp, "ttl", label);
-	gp_str(gp, "ylab", "new / base (1 = no change)");
+	snprintf(label, sizeof(label), "new / base, ratio of medians of %s (1 = no change)", metric);
+	gp_str(gp, "ylab", label);
 	fprintf(gp, "\nload 'summary.gp'\n");
 }
 
@@ -258,7 +287,8 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 		fputc('\n', f);
 	}
 	fclose(f);
-	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; ", file, name, r->nr_sides);
+	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; nreps = %zu; ", file, name,
+		r->nr_sides, max_reps);
 	snprintf(label, sizeof(label), "%s: %s of the %s phase per repetition", name, metric,
 		 first->timed_phase);
 	gp_str(gp, "ttl", label);
@@ -270,6 +300,15 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 		snprintf(ylab, sizeof(ylab), "%s per %s", metric, unit_of(first));
 	gp_str(gp, "ylab", ylab);
 	fprintf(gp, "\nload 'reps.gp'\n");
+
+	/* The same repetitions as a distribution per run: box and every point. */
+	fprintf(gp, "data = '%s'; out = '%s-dist'; nruns = %zu; ", file, name, r->nr_sides);
+	snprintf(label, sizeof(label), "%s: %s of the %s phase, distribution of the repetitions",
+		 name, metric, first->timed_phase);
+	gp_str(gp, "ttl", label);
+	gp_str(gp, "ylab", ylab);
+	xtics(gp, r);
+	fprintf(gp, "\nload 'dist.gp'\n");
 }
 
 /* The hooks of the attribution pass's @phase, or NULL. */
@@ -489,7 +528,7 @@ out:
 	free(group);
 }
 
-static int run_gnuplot(const char *dir)
+int cmp_plots_draw(const char *dir)
 {
 	int status, fd;
 	pid_t pid;
@@ -547,7 +586,7 @@ int cmp_plots(struct cmp_report *r, const char *dir)
 	plot_scaling(gp, r, dir, "mem_bytes", "guest memory (MiB)");
 	if (fclose(gp))
 		return -errno;
-	ret = run_gnuplot(dir);
+	ret = cmp_plots_draw(dir);
 	if (ret == 127)
 		cmp_warn(r, "plots: gnuplot not found (install gnuplot-nox): TSV data and plots.gp written, no images");
 	else if (ret)
