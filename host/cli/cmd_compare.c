@@ -7,6 +7,7 @@
  */
 #include "compare/compare.h"
 #include "cli/commands.h"
+#include "report/report.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -275,12 +276,17 @@ static int write_out(const char *out, bool force, struct cmp_report *r, json_t *
 	/* Buffered: the folder as a whole is renamed into place anyway. */
 	if (!err && json_dump_file(*doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER))
 		err = -EIO;
+	/* From what was just written, as `septbench report` rebuilds it. */
+	if (!err && html_report_write(tmp, msg, msg_size))
+		err = -EIO;
 	/* Again: the folder may have changed while the statistics ran. */
 	if (!err && !out_ok(out, force, &replace, msg, msg_size))
 		err = -EEXIST;
 	if (!err)
 		err = put_in_place(tmp, out, replace);
 	rm_tree(tmp);
+	if (!err)
+		html_index_update(out);
 	return err;
 }
 
@@ -472,6 +478,8 @@ int cmd_compare(int argc, char **argv)
 	int c, ret = EXIT_USAGE, e, nargs;
 	size_t i, nr_sides;
 
+	r.argc = argc;
+	r.argv = argv;
 	args = calloc(argc + 1, sizeof(*args));
 	if (!args) {
 		err_msg("compare: out of memory");

@@ -7,5 +7,7 @@ int cmd_env(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const struct {
 	{ "list", cmd_list, "the scenarios, one line each" },
 	{ "run", cmd_run, "run scenarios and write a results folder" },
 	{ "compare", cmd_compare, "compare runs of kernel builds: statistics, report, plots" },
+	{ "report", cmd_report, "rebuild a compare folder's report.html and plots" },
+	{ "index", cmd_index, "rebuild results/index.html: every run and comparison" },
 };
 
 static void usage(FILE *out)

@@ -220,6 +220,9 @@ struct cmp_report {
 	bool regression;	/* a chosen metric is worse in some new side */
 	size_t family;		/* tests of the chosen metrics, all scenarios and sides */
 	bool any_welch;		/* some pair used Welch's t */
+	bool noise;		/* A and a new side are the same run or build */
+	int argc;		/* the compare command line, for the report */
+	char **argv;
 };
 
 static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t side, size_t s)

@@ -577,6 +577,30 @@ static const char *state_name(enum cmp_state s)
 	return names[s];
 }
 
+/* What the HTML report and the index show of a run, from its meta.json. */
+static void run_extra(json_t *o, const json_t *meta)
+{
+	const json_t *env = json_object_get(meta, "env");
+	static const char *const keys[] = { "started", "status", "vm_type", "emulation" };
+	const json_t *v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		v = json_object_get(meta, keys[i]);
+		if (json_is_string(v))
+			json_object_set(o, keys[i], (json_t *)v);
+	}
+	json_object_set_new(o, "emulated", json_boolean(json_is_true(json_object_get(meta, "emulated"))));
+	json_object_set_new(o, "tdx_simulated",
+			    json_boolean(json_is_true(json_object_get(meta, "tdx_simulated"))));
+	v = json_object_get(json_object_get(env, "host"), "cpu_model");
+	if (json_is_string(v))
+		json_object_set(o, "host", (json_t *)v);
+	v = json_object_get(json_object_get(meta, "septbench"), "argv");
+	if (json_is_array(v))
+		json_object_set(o, "argv", (json_t *)v);
+}
+
 /* A side: its id and first run's fields as before boots, then every run (boot). */
 static json_t *side_json(const struct cmp_side *side, const char *letter)
 {
@@ -598,6 +622,7 @@ static json_t *side_json(const struct cmp_side *side, const char *letter)
 						       "hook_variant", run->variant));
 		if (run->label[0])
 			json_object_set_new(json_array_get(boots, b), "label", json_string(run->label));
+		run_extra(json_array_get(boots, b), run->meta);
 	}
 	json_object_set_new(o, "boots", boots);
 	return o;
@@ -682,5 +707,10 @@ json_t *cmp_report_json(const struct cmp_report *r)
 			json_array_append_new(a, json_string(r->warnings[i].text));
 	json_object_set_new(doc, "loud_warnings", a);
 	json_object_set_new(doc, "regression", json_boolean(r->regression));
+	json_object_set_new(doc, "measures_noise", json_boolean(r->noise));
+	a = json_array();
+	for (i = 0; r->argv && i < (size_t)r->argc; i++)
+		json_array_append_new(a, json_string(r->argv[i]));
+	json_object_set_new(doc, "command", a);
 	return doc;
 }
