@@ -9,6 +9,7 @@
 #include "report/report.h"
 #include "report/html.h"
 #include "report/html_style.h"
+#include "lib/numfmt.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -114,32 +115,15 @@ static void plot_named(struct page *pg, const char *name, const char *caption)
 			plot(pg, i, caption);
 }
 
-static void fmt_p(char *buf, size_t size, const json_t *v)
+/* A JSON number (null: "-") as a table figure. */
+static void jnum(char *buf, size_t size, const json_t *v)
 {
-	double p = json_number_value(v);
-
-	if (!json_is_number(v))
-		snprintf(buf, size, "-");
-	else if (p < 0.0001)
-		snprintf(buf, size, "%.1e", p);
-	else
-		snprintf(buf, size, "%.4f", p);
+	fmt_num(buf, size, json_is_number(v) ? json_number_value(v) : NAN);
 }
 
-static void fmt_num(char *buf, size_t size, const json_t *v)
+static void jp(char *buf, size_t size, const json_t *v)
 {
-	double x = json_number_value(v), a = fabs(x);
-
-	if (!json_is_number(v))
-		snprintf(buf, size, "-");
-	else if (a >= 1e9)
-		snprintf(buf, size, "%.4e", x);
-	else if (a >= 100 || a == 0)
-		snprintf(buf, size, "%.1f", x);
-	else if (a >= 1)
-		snprintf(buf, size, "%.3f", x);
-	else
-		snprintf(buf, size, "%.4g", x);
+	fmt_p(buf, size, json_is_number(v) ? json_number_value(v) : NAN);
 }
 
 static void fmt_change(char *buf, size_t size, const json_t *st)
@@ -326,9 +310,9 @@ static void verdicts(struct page *pg)
 				td(f, "num", buf);
 				fmt_ci(buf, sizeof(buf), st);
 				td(f, "num", buf);
-				fmt_p(buf, sizeof(buf), json_object_get(st, "p"));
+				jp(buf, sizeof(buf), json_object_get(st, "p"));
 				td(f, "num", buf);
-				fmt_p(buf, sizeof(buf), json_object_get(st, "p_adj"));
+				jp(buf, sizeof(buf), json_object_get(st, "p_adj"));
 				td(f, "num", buf);
 			} else {
 				fprintf(f, "<td colspan=\"4\">");
@@ -404,9 +388,9 @@ static void stats_table(FILE *f, const json_t *scen, const char *side, int group
 		fprintf(f, "<tr>");
 		td(f, NULL, str(st, "phase"));
 		td(f, "mono", str(st, "metric"));
-		fmt_num(buf, sizeof(buf), json_object_get(json_object_get(st, "base"), "median"));
+		jnum(buf, sizeof(buf), json_object_get(json_object_get(st, "base"), "median"));
 		td(f, "num", buf);
-		fmt_num(buf, sizeof(buf), json_object_get(json_object_get(st, "new"), "median"));
+		jnum(buf, sizeof(buf), json_object_get(json_object_get(st, "new"), "median"));
 		td(f, "num", buf);
 		fmt_change(buf, sizeof(buf), st);
 		td(f, "num", buf);
@@ -416,9 +400,9 @@ static void stats_table(FILE *f, const json_t *scen, const char *side, int group
 			 json_number_value(json_object_get(json_object_get(st, "base"), "cov")) * 100,
 			 json_number_value(json_object_get(json_object_get(st, "new"), "cov")) * 100);
 		td(f, "num", buf);
-		fmt_p(buf, sizeof(buf), json_object_get(st, "p"));
+		jp(buf, sizeof(buf), json_object_get(st, "p"));
 		td(f, "num", buf);
-		fmt_p(buf, sizeof(buf), json_object_get(st, "p_adj"));
+		jp(buf, sizeof(buf), json_object_get(st, "p_adj"));
 		td(f, "num", buf);
 		if (json_is_string(json_object_get(st, "verdict")))
 			td(f, verdict_class(str(st, "verdict")), str(st, "verdict"));
