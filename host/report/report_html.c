@@ -27,6 +27,7 @@ struct page {
 	const char *dir;
 	json_t *doc;
 	char *plots[MAX_PLOTS];	/* what plots.gp draws, in its order */
+	char *data[MAX_PLOTS];	/* the TSV each is drawn from */
 	bool used[MAX_PLOTS];
 	size_t nr_plots;
 	bool have_gp;		/* plots.gp exists: plots were asked for */
@@ -51,10 +52,22 @@ bool html_is_compare_dir(const char *dir)
 	return ret;
 }
 
-/* Every `out = 'NAME'` of plots.gp, in order. */
+/* The quoted value of `@var = '...'` in @line, or NULL. */
+static char *gp_value(const char *line, const char *var)
+{
+	const char *p = strstr(line, var), *q;
+
+	if (!p)
+		return NULL;
+	p += strlen(var);
+	q = strchr(p, '\'');
+	return q ? strndup(p, q - p) : NULL;
+}
+
+/* Every `data = 'TSV'; out = 'NAME'` line of plots.gp, in order. */
 static void read_plots(struct page *pg)
 {
-	char path[PATH_MAX + 16], *text, *p, *q;
+	char path[PATH_MAX + 16], *text, *line, *save, *out;
 	size_t len;
 
 	snprintf(path, sizeof(path), "%s/plots.gp", pg->dir);
@@ -62,12 +75,13 @@ static void read_plots(struct page *pg)
 	if (!text)
 		return;
 	pg->have_gp = true;
-	for (p = text; (p = strstr(p, "out = '")) && pg->nr_plots < MAX_PLOTS; p = q) {
-		p += strlen("out = '");
-		q = strchr(p, '\'');
-		if (!q)
-			break;
-		pg->plots[pg->nr_plots++] = strndup(p, q - p);
+	for (line = strtok_r(text, "\n", &save); line && pg->nr_plots < MAX_PLOTS;
+	     line = strtok_r(NULL, "\n", &save)) {
+		out = gp_value(line, "out = '");
+		if (!out)
+			continue;
+		pg->data[pg->nr_plots] = gp_value(line, "data = '");
+		pg->plots[pg->nr_plots++] = out;
 	}
 	free(text);
 }
@@ -76,6 +90,7 @@ static void read_plots(struct page *pg)
 static void plot(struct page *pg, size_t i, const char *caption)
 {
 	char path[PATH_MAX + 600], prefix[32];
+	bool missing;
 
 	pg->used[i] = true;
 	snprintf(path, sizeof(path), "%s/%s.svg", pg->dir, pg->plots[i]);
@@ -83,18 +98,25 @@ static void plot(struct page *pg, size_t i, const char *caption)
 	fprintf(pg->f, "<figure class=\"plot\" id=\"plot-");
 	html_esc(pg->f, pg->plots[i]);
 	fprintf(pg->f, "\">\n");
-	if (access(path, R_OK) || html_svg_inline(pg->f, path, prefix)) {
+	missing = access(path, R_OK) || html_svg_inline(pg->f, path, prefix);
+	if (missing) {
 		fprintf(pg->f, "<p class=\"missing\">Plot missing: ");
 		html_escf(pg->f, "%s.svg", pg->plots[i]);
 		fprintf(pg->f, " (plots.gp draws it; see gnuplot.log)</p>\n");
 	}
 	fprintf(pg->f, "<figcaption>");
 	html_esc(pg->f, caption);
-	fprintf(pg->f, " <a href=\"");
-	html_escf(pg->f, "%s.svg", pg->plots[i]);
-	fprintf(pg->f, "\">SVG</a> <a href=\"");
-	html_escf(pg->f, "%s.tsv", pg->plots[i]);
-	fprintf(pg->f, "\">data</a></figcaption>\n</figure>\n");
+	if (!missing) {
+		fprintf(pg->f, " <a href=\"");
+		html_escf(pg->f, "%s.svg", pg->plots[i]);
+		fprintf(pg->f, "\">SVG</a>");
+	}
+	if (pg->data[i]) {
+		fprintf(pg->f, " <a href=\"");
+		html_esc(pg->f, pg->data[i]);
+		fprintf(pg->f, "\">data</a>");
+	}
+	fprintf(pg->f, "</figcaption>\n</figure>\n");
 }
 
 static bool plot_missing(const struct page *pg, size_t i)
@@ -190,6 +212,18 @@ static void td(FILE *f, const char *cls, const char *text)
 	fputs("</td>", f);
 }
 
+/* A side's name for titles: its display name, or its kernel when another side shares that name. */
+static const char *side_title(const json_t *runs, size_t i)
+{
+	const json_t *side = json_array_get(runs, i), *other;
+	size_t j;
+
+	json_array_foreach(runs, j, other)
+		if (j != i && !strcmp(str(other, "display_name"), str(side, "display_name")))
+			return str(side, "kernel");
+	return str(side, "display_name");
+}
+
 static void header(struct page *pg)
 {
 	const json_t *runs = json_object_get(pg->doc, "runs"), *side, *boot, *set, *w;
@@ -201,7 +235,8 @@ static void header(struct page *pg)
 	json_array_foreach(runs, i, side) {
 		if (i)
 			fprintf(f, " vs ");
-		html_escf(f, "%s %s", str(side, "name"), str(side, "display_name"));
+		html_escf(f, "%s %s (hooks %s)", str(side, "name"), side_title(runs, i),
+			  str(side, "hook_variant"));
 	}
 	fprintf(f, "</h1>\n");
 	if (json_is_true(json_object_get(pg->doc, "measures_noise")))
@@ -229,7 +264,15 @@ static void header(struct page *pg)
 			fprintf(f, "</td>");
 			td(f, NULL, str(boot, "label")[0] ? str(boot, "label") : str(boot, "display_name"));
 			td(f, NULL, str(boot, "kernel"));
-			td(f, "mono", json_is_string(bid) ? json_string_value(bid) : "unknown");
+			if (json_is_string(bid)) {
+				fprintf(f, "<td class=\"mono\" title=\"");
+				html_esc(f, json_string_value(bid));
+				fprintf(f, "\">");
+				html_escf(f, "%.8s", json_string_value(bid));
+				fprintf(f, "</td>");
+			} else {
+				td(f, NULL, "unknown");
+			}
 			td(f, NULL, str(boot, "hook_variant"));
 			td(f, NULL, str(boot, "host")[0] ? str(boot, "host") : "-");
 			td(f, NULL, str(boot, "vm_type")[0] ? str(boot, "vm_type") : "-");
@@ -286,12 +329,32 @@ static const char *scen_verdict(const json_t *scen)
 	return !strcmp(state, "compared") ? str(scen, "verdict") : state;
 }
 
+/* Is @w about one of the scenarios compared? */
+static bool of_a_scenario(const json_t *doc, const char *w)
+{
+	const json_t *cmp, *scen;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(doc, "comparisons"), i, cmp)
+		json_array_foreach(json_object_get(cmp, "scenarios"), j, scen)
+			if (warning_of(w, str(scen, "scenario")))
+				return true;
+	return false;
+}
+
+static void warning_item(FILE *f, const char *w)
+{
+	fprintf(f, "<li>");
+	html_esc(f, w);
+	fprintf(f, "</li>\n");
+}
+
 static void verdicts(struct page *pg)
 {
 	const json_t *cmp, *scen, *st, *w, *warns = json_object_get(pg->doc, "warnings");
 	FILE *f = pg->f;
 	char buf[128];
-	size_t i, j, k;
+	size_t i, j, k, nw, nscen = 0;
 
 	fprintf(f, "<section id=\"verdicts\">\n<h2>Verdicts</h2>\n<table class=\"verdicts\">\n<tr><th>scenario</th><th>side</th><th>change of the median</th><th>95%% CI</th><th>p</th><th>p_adj</th><th>verdict</th><th>warnings</th></tr>\n");
 	json_array_foreach(json_object_get(pg->doc, "comparisons"), i, cmp) {
@@ -322,13 +385,18 @@ static void verdicts(struct page *pg)
 			fprintf(f, "<td class=\"verdict %s\">", verdict_class(v));
 			html_esc(f, v);
 			fprintf(f, "</td><td>");
+			nw = 0;
 			json_array_foreach(warns, k, w)
-				if (warning_of(json_string_value(w), name)) {
-					fprintf(f, "<span class=\"warn\" title=\"");
-					html_esc(f, json_string_value(w));
-					fprintf(f, "\">&#9888;</span>");
-
-				}
+				nw += warning_of(json_string_value(w), name);
+			if (nw) {
+				fprintf(f, "<span class=\"warn\" title=\"");
+				json_array_foreach(warns, k, w)
+					if (warning_of(json_string_value(w), name)) {
+						html_esc(f, json_string_value(w));
+						fprintf(f, "&#10;");
+					}
+				fprintf(f, "\">&#9888; %zu</span>", nw);
+			}
 			fprintf(f, "</td></tr>\n");
 		}
 	}
@@ -336,14 +404,23 @@ static void verdicts(struct page *pg)
 		json_is_true(json_object_get(pg->doc, "regression")) ? "worse" : "same",
 		json_is_true(json_object_get(pg->doc, "regression")) ?
 		"a significant regression (compare exits 1)" : "no significant regression");
-	if (json_array_size(warns)) {
+	/* The warnings of no one scenario in full, those of a scenario folded. */
+	json_array_foreach(warns, k, w)
+		nscen += of_a_scenario(pg->doc, json_string_value(w));
+	if (json_array_size(warns) > nscen) {
 		fprintf(f, "<h3>Warnings</h3>\n<ul class=\"warnings\">\n");
-		json_array_foreach(warns, k, w) {
-			fprintf(f, "<li>");
-			html_esc(f, json_string_value(w));
-			fprintf(f, "</li>\n");
-		}
+		json_array_foreach(warns, k, w)
+			if (!of_a_scenario(pg->doc, json_string_value(w)))
+				warning_item(f, json_string_value(w));
 		fprintf(f, "</ul>\n");
+	}
+	if (nscen) {
+		fprintf(f, "<details class=\"warnings\"><summary>%zu warnings about single scenarios (&#9888; in the table)</summary>\n<ul class=\"warnings\">\n",
+			nscen);
+		json_array_foreach(warns, k, w)
+			if (of_a_scenario(pg->doc, json_string_value(w)))
+				warning_item(f, json_string_value(w));
+		fprintf(f, "</ul>\n</details>\n");
 	}
 	fprintf(f, "</section>\n");
 }
@@ -672,8 +749,10 @@ int html_report_write(const char *dir, char *err, size_t size)
 	ret = html_page_commit(&hp, path);
 	if (ret)
 		fail_msg(err, size, "cannot write %s: %s", path, strerror(-ret));
-	for (i = 0; i < pg.nr_plots; i++)
+	for (i = 0; i < pg.nr_plots; i++) {
 		free(pg.plots[i]);
+		free(pg.data[i]);
+	}
 	json_decref(pg.doc);
 	return ret;
 }
