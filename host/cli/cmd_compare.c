@@ -249,6 +249,18 @@ static int put_in_place(const char *tmp, const char *out, bool replace)
 	return rename(old, tmp) ? -errno : 0;
 }
 
+static int write_command(const char *path, const struct cmp_report *r)
+{
+	json_t *a = json_array();
+	int i, err;
+
+	for (i = 0; a && i < r->argc; i++)
+		json_array_append_new(a, json_string(r->argv[i]));
+	err = a ? json_dump_file(a, path, JSON_INDENT(1)) : -1;
+	json_decref(a);
+	return err;
+}
+
 /*
  * Everything goes to a temporary folder put into place at the end: an
  * interrupted compare leaves no half-written report that looks whole.
@@ -275,6 +287,13 @@ static int write_out(const char *out, bool force, struct cmp_report *r, json_t *
 	snprintf(path, sizeof(path), "%s/report.json", tmp);
 	/* Buffered: the folder as a whole is renamed into place anyway. */
 	if (!err && json_dump_file(*doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER))
+		err = -EIO;
+	/*
+	 * The command line beside it, not in it: the same runs give the same
+	 * report.json however they were named.
+	 */
+	snprintf(path, sizeof(path), "%s/command.json", tmp);
+	if (!err && write_command(path, r))
 		err = -EIO;
 	/* From what was just written, as `septbench report` rebuilds it. */
 	if (!err && html_report_write(tmp, msg, msg_size))

@@ -681,9 +681,5 @@ json_t *cmp_report_json(const struct cmp_report *r)
 	json_object_set_new(doc, "loud_warnings", a);
 	json_object_set_new(doc, "regression", json_boolean(r->regression));
 	json_object_set_new(doc, "measures_noise", json_boolean(r->noise));
-	a = json_array();
-	for (i = 0; r->argv && i < (size_t)r->argc; i++)
-		json_array_append_new(a, json_string(r->argv[i]));
-	json_object_set_new(doc, "command", a);
 	return doc;
 }

@@ -657,10 +657,12 @@ static void command_line(FILE *f, const char *prog, const json_t *argv)
 static void commands(struct page *pg)
 {
 	const json_t *side, *boot, *argv;
+	char path[PATH_MAX + 16];
 	FILE *f = pg->f;
+	json_t *cmd;
 	size_t i, b;
 
-	fprintf(f, "<section id=\"commands\">\n<h2>Commands</h2>\n<p>What produced each run, and this comparison (as recorded in the runs' meta.json and in report.json).</p>\n");
+	fprintf(f, "<section id=\"commands\">\n<h2>Commands</h2>\n<p>What produced each run, and this comparison (as recorded in the runs' meta.json and in command.json).</p>\n");
 	json_array_foreach(json_object_get(pg->doc, "runs"), i, side)
 		json_array_foreach(json_object_get(side, "boots"), b, boot) {
 			fprintf(f, "<p>");
@@ -674,11 +676,13 @@ static void commands(struct page *pg)
 			fprintf(f, "</pre>\n");
 		}
 	fprintf(f, "<p>The comparison:</p>\n<pre>");
-	argv = json_object_get(pg->doc, "command");
-	if (json_array_size(argv))
-		command_line(f, "septbench", argv);
+	snprintf(path, sizeof(path), "%s/command.json", pg->dir);
+	cmd = json_load_file(path, 0, NULL);
+	if (json_array_size(cmd))
+		command_line(f, "septbench", cmd);
 	else
 		fprintf(f, "(not recorded)");
+	json_decref(cmd);
 	fprintf(f, "</pre>\n<p>Files: <a href=\"report.txt\">report.txt</a>, <a href=\"report.md\">report.md</a>, <a href=\"report.json\">report.json</a>%s.</p>\n</section>\n",
 		pg->have_gp ? ", <a href=\"plots.gp\">plots.gp</a> (run <code>gnuplot plots.gp</code> here to re-plot)" : "");
 }
