@@ -308,6 +308,15 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	gp_str(gp, "ttl", label);
 	gp_str(gp, "ylab", ylab);
 	xtics(gp, r);
+	fprintf(gp, "meds = '");
+	for (i = 0; i < r->nr_sides; i++) {
+		m = timed_metric(sc[i], metric);
+		if (m && !stats_describe(m->x, sc[i]->nr_reps, m->nonneg, &d))
+			fprintf(gp, "%s%.6g", i ? " " : "", d.median);
+		else
+			fprintf(gp, "%sNaN", i ? " " : "");
+	}
+	fprintf(gp, "'; ");
 	fprintf(gp, "\nload 'dist.gp'\n");
 }
 

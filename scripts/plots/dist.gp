@@ -2,7 +2,10 @@
 # repetitions, side by side: a box (quartiles, median, whiskers at 1.5
 # IQR) per run with every repetition drawn on it as a point.
 # data: the reps TSV (rep, then one column per run, headed).
-# Variables: data, out, ttl, ylab, nruns, xt (the x tics: '("A" 0, ...)').
+# gnuplot draws no box for fewer than 4 points: the median of each run is
+# also drawn as a bar of its own.
+# Variables: data, out, ttl, ylab, nruns, xt (the x tics: '("A" 0, ...)'),
+# meds (the medians, space-separated, NaN for a run without the scenario).
 load 'common.gp'
 set ylabel ylab noenhanced
 set xlabel 'run'
@@ -11,6 +14,12 @@ eval 'set xtics '.xt
 set style boxplot nooutliers
 set style fill transparent solid 0.25 border
 set boxwidth 0.5
+do for [i=1:nruns] {
+	m = word(meds, i)
+	if (m ne 'NaN') {
+		set arrow from i - 1.3, real(m) to i - 0.7, real(m) nohead lt i lw 3 front
+	}
+}
 # Points spread sideways by their repetition index (deterministic, so a
 # re-plot is the same picture).
 jit(r) = 0.16 * ((int(r) * 7) % 11 / 5.0 - 1)
