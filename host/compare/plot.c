@@ -19,7 +19,7 @@
 
 static const char *const templates[] = {
 	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "dist.gp", "scaling.gp",
-	"hooks.gp",
+	"hooks.gp", "vcpus.gp",
 };
 
 static char plots_buf[PATH_MAX];
@@ -320,6 +320,105 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	fprintf(gp, "\nload 'dist.gp'\n");
 }
 
+/* The vCPUs of @phase in repetition @rep of @doc (a scenario document), or NULL. */
+static const json_t *rep_vcpus(const json_t *doc, size_t rep, const char *phase)
+{
+	const json_t *ph;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_array_get(json_object_get(doc, "reps"), rep),
+					   "phases"), i, ph)
+		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", phase))
+			return json_object_get(ph, "vcpus");
+	return NULL;
+}
+
+/*
+ * Median of vCPU @v's ns per op in the timed phase over every repetition
+ * of every run of @side; NaN when it has none.
+ */
+static double vcpu_median(const struct cmp_side *side, const char *name, size_t v, double **buf,
+			  size_t *cap)
+{
+	const struct cmp_scenario *s;
+	const json_t *vc, *reps;
+	struct stats_desc d;
+	size_t b, rep, n = 0;
+	double ns, ops;
+
+	for (b = 0; b < side->nr_runs; b++) {
+		s = cmp_run_find(&side->runs[b], name);
+		if (!s || strcmp(s->status, "complete"))
+			continue;
+		reps = json_object_get(s->doc, "reps");
+		for (rep = 0; rep < json_array_size(reps); rep++) {
+			vc = json_array_get(rep_vcpus(s->doc, rep, s->timed_phase), v);
+			ns = json_number_value(json_object_get(vc, "ns"));
+			ops = json_number_value(json_object_get(vc, "ops"));
+			if (!vc || !(ops > 0) || !(ns > 0))
+				continue;
+			if (n == *cap) {
+				double *p = realloc(*buf, (*cap * 2 + 16) * sizeof(*p));
+
+				if (!p)
+					return NAN;
+				*buf = p;
+				*cap = *cap * 2 + 16;
+			}
+			(*buf)[n++] = ns / ops;
+		}
+	}
+	return n && !stats_describe(*buf, n, true, &d) ? d.median : NAN;
+}
+
+/* Where the timed phase has 2 or more vCPUs: each one's ns per op, per run. */
+static void plot_vcpus(FILE *gp, const struct cmp_report *r, const char *dir, size_t s)
+{
+	const char *name = r->names[s];
+	const struct cmp_scenario *sc, *first = NULL;
+	size_t i, v, nv = 0, cap = 0;
+	char file[512], label[512];
+	double *buf = NULL;
+	FILE *f;
+
+	for (i = 0; i < r->nr_sides; i++) {
+		sc = cmp_side_find(&r->sides[i], name);
+		if (!sc || strcmp(sc->status, "complete"))
+			continue;
+		first = first ?: sc;
+		v = json_array_size(rep_vcpus(sc->doc, 0, sc->timed_phase));
+		nv = v > nv ? v : nv;
+	}
+	if (!first || nv < 2)
+		return;
+	snprintf(file, sizeof(file), "%s-vcpus.tsv", name);
+	f = open_in(dir, file);
+	if (!f)
+		return;
+	fprintf(f, "vcpu");
+	for (i = 0; i < r->nr_sides; i++) {
+		run_label(label, sizeof(label), r, i);
+		fprintf(f, "\t%s", label);
+	}
+	fputc('\n', f);
+	for (v = 0; v < nv; v++) {
+		fprintf(f, "%zu", v);
+		for (i = 0; i < r->nr_sides; i++)
+			fprintf(f, "\t%.6g", vcpu_median(&r->sides[i], name, v, &buf, &cap));
+		fputc('\n', f);
+	}
+	free(buf);
+	fclose(f);
+	fprintf(gp, "data = '%s'; out = '%s-vcpus'; nruns = %zu; nvcpus = %zu; ", file, name,
+		r->nr_sides, nv);
+	snprintf(label, sizeof(label), "%s: per vCPU, median of its host time per op in the %s phase",
+		 name, first->timed_phase);
+	gp_str(gp, "ttl", label);
+	snprintf(label, sizeof(label), "ns per %s (the vCPU's own time / its ops)", unit_of(first));
+	gp_str(gp, "ylab", label);
+	fprintf(gp, "\nload 'vcpus.gp'\n");
+}
+
 /* The hooks of the attribution pass's @phase, or NULL. */
 static const json_t *attributed_hooks(const struct cmp_scenario *s, const char *phase)
 {
@@ -589,6 +688,7 @@ int cmp_plots(struct cmp_report *r, const char *dir)
 	plot_summary(gp, r, dir);
 	for (i = 0; i < r->nr_names; i++) {
 		plot_scenario(gp, r, dir, i);
+		plot_vcpus(gp, r, dir, i);
 		plot_hooks(gp, r, dir, i);
 	}
 	plot_scaling(gp, r, dir, "vcpus", "vCPUs");

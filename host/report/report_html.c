@@ -501,7 +501,7 @@ static void scenario(struct page *pg, const char *name)
 		{ "-dist", "Distribution of the repetitions, A and B side by side (box: quartiles and median; every repetition a point)." },
 		{ "-reps", "Every repetition in the order run: drift and warm-up." },
 		{ "-throughput", "Median throughput with the 95% CI of each median." },
-		{ "-vcpus", "Per vCPU." },
+		{ "-vcpus", "Per vCPU: the median of each vCPU's own host time per op (a slow vCPU: contention or placement)." },
 	};
 	const json_t *cmp, *scen;
 	char plot_name[300], v[256] = "";

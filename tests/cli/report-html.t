@@ -10,7 +10,7 @@
 # is what docs/report.png shows.
 . "$(dirname "$0")/compare-lib.sh"
 HC=$TOP/tests/lib/html-check
-plan 40
+plan 43
 
 R=$T/results
 "$GEN" "$R/base" --seed 1 --reps 8 --label base >/dev/null
@@ -119,7 +119,17 @@ ok $? "the page says the comparison measures noise"
 printf '%s' "$ERR" | grep -q 'WARNING: A and B are the same run'
 ok $? "compare says so on stderr"
 
-# 7. In the browser.
+# 7. The fixture runs (real emulated runs): per-vCPU and hook plots where they have them.
+F=$T/fix
+run "$SEPTBENCH" compare "$TOP"/tests/fixtures/6.18.15*-fixture "$TOP"/tests/fixtures/7.3.4*-fixture --out "$F"
+sed -n '/<details id="s-churn-concurrent">/,/<\/details>/p' "$F/report.html" | grep -q 'id="plot-churn-concurrent-vcpus"'
+ok $? "fixtures: churn-concurrent (2 vCPUs) has its per-vCPU plot"
+sed -n '/<details id="s-fault-4k">/,/<\/details>/p' "$F/report.html" | grep -q 'id="plot-fault-4k-hook-kvm_tdp_mmu_map"'
+ok $? "fixtures: fault-4k (attribution pass) has its hook latency CDF"
+"$HC" links "$F/report.html" >/dev/null && { ! command -v xmllint >/dev/null || "$HC" svgs "$F/report.html" >/dev/null; }
+ok $? "fixtures: every link resolves, every inline SVG parses"
+
+# 8. In the browser.
 if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
 	"$HC" load "$S/report.html" "$T/dom.html"
 	ok $? "chromium loads report.html without console messages"
