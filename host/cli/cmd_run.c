@@ -770,13 +770,19 @@ static struct sched_step *plan_run(struct run_cmd *rc, size_t *nr_steps)
 
 /*
  * The results index: of the results folder the run is in (an A/B
- * folder's runs go to its parent's), else of --out itself.
+ * folder's runs go to its parent's), else of --out itself, unless that
+ * is an A/B folder's runs/ (scripts/ab --results elsewhere).
  */
 static void index_update(const struct run_cmd *rc)
 {
-	char err[PATH_MAX + 128];
+	char err[PATH_MAX + 128], plan[PATH_MAX + 16];
 
-	if (!html_index_update(rc->dir) && html_index_write(rc->out, err, sizeof(err)))
+	if (html_index_update(rc->dir))
+		return;
+	snprintf(plan, sizeof(plan), "%s/../plan.json", rc->out);
+	if (!access(plan, F_OK))
+		return;
+	if (html_index_write(rc->out, err, sizeof(err)))
 		err_msg("run: index: %s", err);
 }
 

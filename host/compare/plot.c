@@ -80,6 +80,27 @@ static FILE *open_in(const char *dir, const char *name)
 	return fopen(path, "w");
 }
 
+static void run_label(char *buf, size_t size, const struct cmp_report *r, size_t i);
+
+/* A TSV in @dir headed @first, then one column per side (its label). */
+static FILE *open_tsv(const char *dir, const char *name, const char *first,
+		      const struct cmp_report *r)
+{
+	char label[512];
+	FILE *f = open_in(dir, name);
+	size_t i;
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s", first);
+	for (i = 0; i < r->nr_sides; i++) {
+		run_label(label, sizeof(label), r, i);
+		fprintf(f, "\t%s", label);
+	}
+	fputc('\n', f);
+	return f;
+}
+
 /* A gnuplot single-quoted string: quotes doubled, no newlines. */
 static void gp_str(FILE *f, const char *var, const char *val)
 {
@@ -266,15 +287,9 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 
 	/* Every repetition of the verdict metric: drift and warm-up. */
 	snprintf(file, sizeof(file), "%s-reps.tsv", name);
-	f = open_in(dir, file);
+	f = open_tsv(dir, file, "rep", r);
 	if (!f)
 		return;
-	fprintf(f, "rep");
-	for (i = 0; i < r->nr_sides; i++) {
-		run_label(label, sizeof(label), r, i);
-		fprintf(f, "\t%s", label);
-	}
-	fputc('\n', f);
 	for (rep = 0; rep < max_reps; rep++) {
 		fprintf(f, "%zu", rep);
 		for (i = 0; i < r->nr_sides; i++) {
@@ -392,15 +407,9 @@ static void plot_vcpus(FILE *gp, const struct cmp_report *r, const char *dir, si
 	if (!first || nv < 2)
 		return;
 	snprintf(file, sizeof(file), "%s-vcpus.tsv", name);
-	f = open_in(dir, file);
+	f = open_tsv(dir, file, "vcpu", r);
 	if (!f)
 		return;
-	fprintf(f, "vcpu");
-	for (i = 0; i < r->nr_sides; i++) {
-		run_label(label, sizeof(label), r, i);
-		fprintf(f, "\t%s", label);
-	}
-	fputc('\n', f);
 	for (v = 0; v < nv; v++) {
 		fprintf(f, "%zu", v);
 		for (i = 0; i < r->nr_sides; i++)
@@ -497,15 +506,9 @@ static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, si
 			if (seen || json_integer_value(json_object_get(fn, "calls")) <= 0)
 				continue;
 			snprintf(file, sizeof(file), "%s-hook-%s.tsv", name, fname);
-			f = open_in(dir, file);
+			f = open_tsv(dir, file, "le_ns", r);
 			if (!f)
 				return;
-			fprintf(f, "le_ns");
-			for (j = 0; j < r->nr_sides; j++) {
-				run_label(label, sizeof(label), r, j);
-				fprintf(f, "\t%s", label);
-			}
-			fputc('\n', f);
 			for (e = lo; e <= hi; e++) {
 				fprintf(f, "%.0f", ldexp(1, e));
 				for (j = 0; j < r->nr_sides; j++) {
@@ -597,15 +600,9 @@ static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, 
 		if (!cmp_param(&group[0], &group[n - 1], (void *)key))
 			continue;
 		snprintf(file, sizeof(file), "scaling-%s-%s.tsv", key, s->name);
-		f = open_in(dir, file);
+		f = open_tsv(dir, file, key, r);
 		if (!f)
 			continue;
-		fprintf(f, "%s", key);
-		for (run = 0; run < r->nr_sides; run++) {
-			run_label(label, sizeof(label), r, run);
-			fprintf(f, "\t%s", label);
-		}
-		fputc('\n', f);
 		for (k = 0; k < n; k++) {
 			fprintf(f, "%.6g", json_number_value(json_object_get(group[k]->params, key)) /
 				(strcmp(key, "mem_bytes") ? 1 : 1048576.0));
