@@ -10,6 +10,7 @@
 #   make kernel KSRC=TREE [REV=REV] [KBUILD_ARGS=...]   build a kernel (scripts/kbuild)
 #   make test-kernel        the test VM's src kernel (once, cached)
 #   make deps       install the distribution packages for all of the above
+#   make docs/report.png   the README's screenshot (report.html of the fixture runs, headless chromium)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 CC ?= cc
