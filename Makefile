@@ -10,6 +10,7 @@
 #   make kernel KSRC=TREE [REV=REV] [KBUILD_ARGS=...]   build a kernel (scripts/kbuild)
 #   make test-kernel        the test VM's src kernel (once, cached)
 #   make deps       install the distribution packages for all of the above
+#   make docs/report.png   the README's screenshot (report.html of the fixture runs, headless chromium)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 CC ?= cc
@@ -112,7 +113,17 @@ ab:
 	scripts/ab --rounds $(or $(ROUNDS),2) $(if $(A)$(B)$(AB_ARGS),,--short) \
 		$(if $(KSRC),--ksrc $(KSRC)) $(or $(A),old) $(or $(B),new) $(if $(AB_ARGS),-- $(AB_ARGS))
 
-unit-test: $(UNIT_BINS) $(BUILD)/septbench
+# Is a screenshot blank?  For the HTML tests (tests/lib/html-check).
+$(BUILD)/tests/pngstat: tests/lib/pngstat.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< -lz -lm
+
+# The README's screenshot: report.html of the two fixture runs (real
+# emulated runs of the test VM's old and new kernels) in headless chromium.
+docs/report.png: $(BUILD)/septbench $(BUILD)/tests/pngstat
+	tests/lib/report-shot $@
+
+unit-test: $(UNIT_BINS) $(BUILD)/septbench $(BUILD)/tests/pngstat
 	prove --exec '' $(UNIT_BINS)
 	prove tests/cli/*.t
 

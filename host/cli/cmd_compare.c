@@ -7,6 +7,7 @@
  */
 #include "compare/compare.h"
 #include "cli/commands.h"
+#include "report/report.h"
 #include "lib/util.h"
 
 #include <errno.h>
@@ -248,6 +249,18 @@ static int put_in_place(const char *tmp, const char *out, bool replace)
 	return rename(old, tmp) ? -errno : 0;
 }
 
+static int write_command(const char *path, const struct cmp_report *r)
+{
+	json_t *a = json_array();
+	int i, err;
+
+	for (i = 0; a && i < r->argc; i++)
+		json_array_append_new(a, json_string(r->argv[i]));
+	err = a ? json_dump_file(a, path, JSON_INDENT(1)) : -1;
+	json_decref(a);
+	return err;
+}
+
 /*
  * Everything goes to a temporary folder put into place at the end: an
  * interrupted compare leaves no half-written report that looks whole.
@@ -275,12 +288,24 @@ static int write_out(const char *out, bool force, struct cmp_report *r, json_t *
 	/* Buffered: the folder as a whole is renamed into place anyway. */
 	if (!err && json_dump_file(*doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER))
 		err = -EIO;
+	/*
+	 * The command line beside it, not in it: the same runs give the same
+	 * report.json however they were named.
+	 */
+	snprintf(path, sizeof(path), "%s/command.json", tmp);
+	if (!err && write_command(path, r))
+		err = -EIO;
+	/* From what was just written, as `septbench report` rebuilds it. */
+	if (!err && html_report_write(tmp, msg, msg_size))
+		err = -EIO;
 	/* Again: the folder may have changed while the statistics ran. */
 	if (!err && !out_ok(out, force, &replace, msg, msg_size))
 		err = -EEXIST;
 	if (!err)
 		err = put_in_place(tmp, out, replace);
 	rm_tree(tmp);
+	if (!err)
+		html_index_update(out);
 	return err;
 }
 
@@ -472,6 +497,8 @@ int cmd_compare(int argc, char **argv)
 	int c, ret = EXIT_USAGE, e, nargs;
 	size_t i, nr_sides;
 
+	r.argc = argc;
+	r.argv = argv;
 	args = calloc(argc + 1, sizeof(*args));
 	if (!args) {
 		err_msg("compare: out of memory");

@@ -15,6 +15,7 @@
 #include "run/results.h"
 #include "run/run_summary.h"
 #include "run/schedule.h"
+#include "report/report.h"
 #include "trace/tracefs.h"
 #include "lib/util.h"
 
@@ -820,6 +821,24 @@ static struct sched_step *plan_run(struct run_cmd *rc, size_t *nr_steps)
 	return steps;
 }
 
+/*
+ * The results index: of the results folder the run is in (an A/B
+ * folder's runs go to its parent's), else of --out itself, unless that
+ * is an A/B folder's runs/ (scripts/ab --results elsewhere).
+ */
+static void index_update(const struct run_cmd *rc)
+{
+	char err[PATH_MAX + 128], plan[PATH_MAX + 16];
+
+	if (html_index_update(rc->dir))
+		return;
+	snprintf(plan, sizeof(plan), "%s/../plan.json", rc->out);
+	if (!access(plan, F_OK))
+		return;
+	if (html_index_write(rc->out, err, sizeof(err)))
+		err_msg("run: index: %s", err);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_cmd *rc;
@@ -946,6 +965,7 @@ int cmd_run(int argc, char **argv)
 	run_summary_write(rc->dir, (const json_t *const *)rc->scn_json, rc->nr, stdout);
 	run_summary_print_references(rc->meta, stdout);
 	printf("results: %s%s\n", rc->dir, r == EXIT_OK ? "" : " (incomplete)");
+	index_update(rc);
 
 out_json:
 	free(steps);

@@ -9,5 +9,7 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ static const struct {
 	{ "compare", cmd_compare, "compare runs of kernel builds: statistics, report, plots" },
 	{ "check", cmd_check, "check tdx: the assumptions of the tdx figures, on this host" },
 	{ "bundle", cmd_bundle, "pack a run and this host's TDX state into a tar.gz to send back" },
+	{ "report", cmd_report, "rebuild a compare folder's report.html and plots" },
+	{ "index", cmd_index, "rebuild results/index.html: every run and comparison" },
 };
 
 static void usage(FILE *out)

@@ -487,6 +487,22 @@ static void quality_warnings(struct cmp_report *r)
 		}
 }
 
+/* The same run twice: one run id, or one folder under two names. */
+static bool same_run(const struct cmp_run *x, const struct cmp_run *y)
+{
+	char *px, *py;
+	bool same;
+
+	if (x->run_id[0] && !strcmp(x->run_id, y->run_id))
+		return true;
+	px = realpath(x->dir, NULL);
+	py = realpath(y->dir, NULL);
+	same = px && py && !strcmp(px, py);
+	free(px);
+	free(py);
+	return same;
+}
+
 /*
  * Kernel identity: one side must be one build (its runs the boots of one
  * kernel), and base and new must be two.
@@ -516,8 +532,21 @@ static void build_warnings(struct cmp_report *r)
 			for (b = 0; b < r->sides[i].nr_runs && !same; b++) {
 				x = &r->sides[0].runs[a];
 				y = &r->sides[i].runs[b];
+				same = same_run(x, y);
+			}
+		if (same) {
+			r->noise = true;
+			cmp_warn_loud(r, "A and %s are the same run (%s): the comparison measures noise only, not a kernel change",
+				      cmp_run_letter(i), y->run_id);
+			continue;
+		}
+		for (a = 0; a < r->sides[0].nr_runs && !same; a++)
+			for (b = 0; b < r->sides[i].nr_runs && !same; b++) {
+				x = &r->sides[0].runs[a];
+				y = &r->sides[i].runs[b];
 				same = x->build_id[0] && !strcmp(x->build_id, y->build_id);
 			}
+		r->noise |= same;
 		if (same)
 			cmp_warn_loud(r, "A and %s are the same build (build id %.8s, run %s and run %s): differences are noise, not a kernel change",
 				      cmp_run_letter(i), x->build_id, x->run_id, y->run_id);

@@ -220,6 +220,9 @@ struct cmp_report {
 	bool regression;	/* a chosen metric is worse in some new side */
 	size_t family;		/* tests of the chosen metrics, all scenarios and sides */
 	bool any_welch;		/* some pair used Welch's t */
+	bool noise;		/* A and a new side are the same run or build */
+	int argc;		/* the compare command line, for the report */
+	char **argv;
 };
 
 static inline struct cmp_pair *cmp_pair_at(const struct cmp_report *r, size_t side, size_t s)
@@ -246,6 +249,12 @@ json_t *cmp_report_json(const struct cmp_report *r);
  * Missing gnuplot is a warning, not an error.  0 or -errno.
  */
 int cmp_plots(struct cmp_report *r, const char *dir);
+
+/*
+ * Run `gnuplot plots.gp` in @dir (output to gnuplot.log there): gnuplot's
+ * exit status, 127 when there is no gnuplot, or -errno.
+ */
+int cmp_plots_draw(const char *dir);
 
 /* Short side names for tables: "A", "B", ... */
 const char *cmp_run_letter(size_t i);

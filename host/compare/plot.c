@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 static const char *const templates[] = {
-	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "scaling.gp", "hooks.gp",
+	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "dist.gp", "scaling.gp",
+	"hooks.gp", "vcpus.gp",
 };
 
 static char plots_buf[PATH_MAX];
@@ -79,6 +80,27 @@ static FILE *open_in(const char *dir, const char *name)
 	return fopen(path, "w");
 }
 
+static void run_label(char *buf, size_t size, const struct cmp_report *r, size_t i);
+
+/* A TSV in @dir headed @first, then one column per side (its label). */
+static FILE *open_tsv(const char *dir, const char *name, const char *first,
+		      const struct cmp_report *r)
+{
+	char label[512];
+	FILE *f = open_in(dir, name);
+	size_t i;
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s", first);
+	for (i = 0; i < r->nr_sides; i++) {
+		run_label(label, sizeof(label), r, i);
+		fprintf(f, "\t%s", label);
+	}
+	fputc('\n', f);
+	return f;
+}
+
 /* A gnuplot single-quoted string: quotes doubled, no newlines. */
 static void gp_str(FILE *f, const char *var, const char *val)
 {
@@ -115,6 +137,25 @@ static void run_label(char *buf, size_t size, const struct cmp_report *r, size_t
 		 r->sides[i].variant);
 }
 
+/* xt = '("A: ..." 0, "B: ..." 1)': the dist plot's tics, one per side. */
+static void xtics(FILE *gp, const struct cmp_report *r)
+{
+	char label[512], buf[4096];
+	size_t i, len, k;
+
+	len = snprintf(buf, sizeof(buf), "(");
+	for (i = 0; i < r->nr_sides && len < sizeof(buf); i++) {
+		run_label(label, sizeof(label), r, i);
+		for (k = 0; label[k]; k++)
+			if (label[k] == '"' || label[k] == '\\')
+				label[k] = '_';
+		len += snprintf(buf + len, sizeof(buf) - len, "%s\"%s\" %zu", i ? ", " : "", label, i);
+	}
+	if (len < sizeof(buf))
+		snprintf(buf + len, sizeof(buf) - len, ")");
+	gp_str(gp, "xt", buf);
+}
+
 static const char *unit_of(const struct cmp_scenario *s)
 {
 	return s->unit[0] ? s->unit : "op";
@@ -139,6 +180,8 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 	fprintf(f, "idx\tscenario");
 	for (i = 1; i < r->nr_sides; i++)
 		fprintf(f, "\t%s ratio\tci_lo\tci_hi", cmp_run_letter(i));
+	for (i = 1; i < r->nr_sides; i++)
+		fprintf(f, "\t%s verdict", cmp_run_letter(i));
 	fputc('\n', f);
 	for (s = 0; s < r->nr_names; s++) {
 		bool any = false;
@@ -161,6 +204,12 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 			else
 				fprintf(f, "\tNaN\tNaN\tNaN");
 		}
+		for (i = 1; i < r->nr_sides; i++) {
+			const struct cmp_pair *pr = cmp_pair_at(r, i, s);
+
+			fprintf(f, "\t%s", pr->state == CMP_COMPARED ?
+				stats_verdict_name(pr->verdict) : "-");
+		}
 		fputc('\n', f);
 	}
 	fclose(f);
@@ -178,7 +227,8 @@ static void plot_summary(FILE *gp, const struct cmp_report *r, const char *dir)
 	snprintf(label, sizeof(label), "%s, new/base ratio of medians with 95%% CI (base %s: %s, hooks %s)",
 		 metric, cmp_run_letter(0), side_word(r, 0), r->sides[0].variant);
 	gp_str(gp, "ttl", label);
-	gp_str(gp, "ylab", "new / base (1 = no change)");
+	snprintf(label, sizeof(label), "new / base, ratio of medians of %s (1 = no change)", metric);
+	gp_str(gp, "ylab", label);
 	fprintf(gp, "\nload 'summary.gp'\n");
 }
 
@@ -237,15 +287,9 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 
 	/* Every repetition of the verdict metric: drift and warm-up. */
 	snprintf(file, sizeof(file), "%s-reps.tsv", name);
-	f = open_in(dir, file);
+	f = open_tsv(dir, file, "rep", r);
 	if (!f)
 		return;
-	fprintf(f, "rep");
-	for (i = 0; i < r->nr_sides; i++) {
-		run_label(label, sizeof(label), r, i);
-		fprintf(f, "\t%s", label);
-	}
-	fputc('\n', f);
 	for (rep = 0; rep < max_reps; rep++) {
 		fprintf(f, "%zu", rep);
 		for (i = 0; i < r->nr_sides; i++) {
@@ -258,7 +302,8 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 		fputc('\n', f);
 	}
 	fclose(f);
-	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; ", file, name, r->nr_sides);
+	fprintf(gp, "data = '%s'; out = '%s-reps'; nruns = %zu; nreps = %zu; ", file, name,
+		r->nr_sides, max_reps);
 	snprintf(label, sizeof(label), "%s: %s of the %s phase per repetition", name, metric,
 		 first->timed_phase);
 	gp_str(gp, "ttl", label);
@@ -270,6 +315,117 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 		snprintf(ylab, sizeof(ylab), "%s per %s", metric, unit_of(first));
 	gp_str(gp, "ylab", ylab);
 	fprintf(gp, "\nload 'reps.gp'\n");
+
+	/* The same repetitions as a distribution per run: box and every point. */
+	fprintf(gp, "data = '%s'; out = '%s-dist'; nruns = %zu; ", file, name, r->nr_sides);
+	snprintf(label, sizeof(label), "%s: %s of the %s phase, distribution of the repetitions",
+		 name, metric, first->timed_phase);
+	gp_str(gp, "ttl", label);
+	gp_str(gp, "ylab", ylab);
+	xtics(gp, r);
+	fprintf(gp, "meds = '");
+	for (i = 0; i < r->nr_sides; i++) {
+		m = timed_metric(sc[i], metric);
+		if (m && !stats_describe(m->x, sc[i]->nr_reps, m->nonneg, &d))
+			fprintf(gp, "%s%.6g", i ? " " : "", d.median);
+		else
+			fprintf(gp, "%sNaN", i ? " " : "");
+	}
+	fprintf(gp, "'; ");
+	fprintf(gp, "\nload 'dist.gp'\n");
+}
+
+/* The vCPUs of @phase in repetition @rep of @doc (a scenario document), or NULL. */
+static const json_t *rep_vcpus(const json_t *doc, size_t rep, const char *phase)
+{
+	const json_t *ph;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_array_get(json_object_get(doc, "reps"), rep),
+					   "phases"), i, ph)
+		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", phase))
+			return json_object_get(ph, "vcpus");
+	return NULL;
+}
+
+/*
+ * Median of vCPU @v's ns per op in the timed phase over every repetition
+ * of every run of @side; NaN when it has none.
+ */
+static double vcpu_median(const struct cmp_side *side, const char *name, size_t v, double **buf,
+			  size_t *cap)
+{
+	const struct cmp_scenario *s;
+	const json_t *vc, *reps;
+	struct stats_desc d;
+	size_t b, rep, n = 0;
+	double ns, ops;
+
+	for (b = 0; b < side->nr_runs; b++) {
+		s = cmp_run_find(&side->runs[b], name);
+		if (!s || strcmp(s->status, "complete"))
+			continue;
+		reps = json_object_get(s->doc, "reps");
+		for (rep = 0; rep < json_array_size(reps); rep++) {
+			vc = json_array_get(rep_vcpus(s->doc, rep, s->timed_phase), v);
+			ns = json_number_value(json_object_get(vc, "ns"));
+			ops = json_number_value(json_object_get(vc, "ops"));
+			if (!vc || !(ops > 0) || !(ns > 0))
+				continue;
+			if (n == *cap) {
+				double *p = realloc(*buf, (*cap * 2 + 16) * sizeof(*p));
+
+				if (!p)
+					return NAN;
+				*buf = p;
+				*cap = *cap * 2 + 16;
+			}
+			(*buf)[n++] = ns / ops;
+		}
+	}
+	return n && !stats_describe(*buf, n, true, &d) ? d.median : NAN;
+}
+
+/* Where the timed phase has 2 or more vCPUs: each one's ns per op, per run. */
+static void plot_vcpus(FILE *gp, const struct cmp_report *r, const char *dir, size_t s)
+{
+	const char *name = r->names[s];
+	const struct cmp_scenario *sc, *first = NULL;
+	size_t i, v, nv = 0, cap = 0;
+	char file[512], label[512];
+	double *buf = NULL;
+	FILE *f;
+
+	for (i = 0; i < r->nr_sides; i++) {
+		sc = cmp_side_find(&r->sides[i], name);
+		if (!sc || strcmp(sc->status, "complete"))
+			continue;
+		first = first ?: sc;
+		v = json_array_size(rep_vcpus(sc->doc, 0, sc->timed_phase));
+		nv = v > nv ? v : nv;
+	}
+	if (!first || nv < 2)
+		return;
+	snprintf(file, sizeof(file), "%s-vcpus.tsv", name);
+	f = open_tsv(dir, file, "vcpu", r);
+	if (!f)
+		return;
+	for (v = 0; v < nv; v++) {
+		fprintf(f, "%zu", v);
+		for (i = 0; i < r->nr_sides; i++)
+			fprintf(f, "\t%.6g", vcpu_median(&r->sides[i], name, v, &buf, &cap));
+		fputc('\n', f);
+	}
+	free(buf);
+	fclose(f);
+	fprintf(gp, "data = '%s'; out = '%s-vcpus'; nruns = %zu; nvcpus = %zu; ", file, name,
+		r->nr_sides, nv);
+	snprintf(label, sizeof(label), "%s: per vCPU, median of its host time per op in the %s phase",
+		 name, first->timed_phase);
+	gp_str(gp, "ttl", label);
+	snprintf(label, sizeof(label), "ns per %s (the vCPU's own time / its ops)", unit_of(first));
+	gp_str(gp, "ylab", label);
+	fprintf(gp, "\nload 'vcpus.gp'\n");
 }
 
 /* The hooks of the attribution pass's @phase, or NULL. */
@@ -350,15 +506,9 @@ static void plot_hooks(FILE *gp, const struct cmp_report *r, const char *dir, si
 			if (seen || json_integer_value(json_object_get(fn, "calls")) <= 0)
 				continue;
 			snprintf(file, sizeof(file), "%s-hook-%s.tsv", name, fname);
-			f = open_in(dir, file);
+			f = open_tsv(dir, file, "le_ns", r);
 			if (!f)
 				return;
-			fprintf(f, "le_ns");
-			for (j = 0; j < r->nr_sides; j++) {
-				run_label(label, sizeof(label), r, j);
-				fprintf(f, "\t%s", label);
-			}
-			fputc('\n', f);
 			for (e = lo; e <= hi; e++) {
 				fprintf(f, "%.0f", ldexp(1, e));
 				for (j = 0; j < r->nr_sides; j++) {
@@ -450,15 +600,9 @@ static void plot_scaling(FILE *gp, const struct cmp_report *r, const char *dir, 
 		if (!cmp_param(&group[0], &group[n - 1], (void *)key))
 			continue;
 		snprintf(file, sizeof(file), "scaling-%s-%s.tsv", key, s->name);
-		f = open_in(dir, file);
+		f = open_tsv(dir, file, key, r);
 		if (!f)
 			continue;
-		fprintf(f, "%s", key);
-		for (run = 0; run < r->nr_sides; run++) {
-			run_label(label, sizeof(label), r, run);
-			fprintf(f, "\t%s", label);
-		}
-		fputc('\n', f);
 		for (k = 0; k < n; k++) {
 			fprintf(f, "%.6g", json_number_value(json_object_get(group[k]->params, key)) /
 				(strcmp(key, "mem_bytes") ? 1 : 1048576.0));
@@ -489,7 +633,7 @@ out:
 	free(group);
 }
 
-static int run_gnuplot(const char *dir)
+int cmp_plots_draw(const char *dir)
 {
 	int status, fd;
 	pid_t pid;
@@ -541,13 +685,14 @@ int cmp_plots(struct cmp_report *r, const char *dir)
 	plot_summary(gp, r, dir);
 	for (i = 0; i < r->nr_names; i++) {
 		plot_scenario(gp, r, dir, i);
+		plot_vcpus(gp, r, dir, i);
 		plot_hooks(gp, r, dir, i);
 	}
 	plot_scaling(gp, r, dir, "vcpus", "vCPUs");
 	plot_scaling(gp, r, dir, "mem_bytes", "guest memory (MiB)");
 	if (fclose(gp))
 		return -errno;
-	ret = run_gnuplot(dir);
+	ret = cmp_plots_draw(dir);
 	if (ret == 127)
 		cmp_warn(r, "plots: gnuplot not found (install gnuplot-nox): TSV data and plots.gp written, no images");
 	else if (ret)

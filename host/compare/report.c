@@ -5,39 +5,12 @@
  * marked), verdicts, warnings; the same as Markdown; everything as JSON.
  */
 #include "compare/compare.h"
+#include "lib/numfmt.h"
 #include "lib/results_schema.h"
 #include "lib/util.h"
 
 #include <math.h>
 #include <string.h>
-
-static const char *fmt_num(char *buf, size_t size, double v)
-{
-	double a = fabs(v);
-
-	if (isnan(v))
-		snprintf(buf, size, "-");
-	else if (a >= 1e9)
-		snprintf(buf, size, "%.4e", v);
-	else if (a >= 100 || a == 0)
-		snprintf(buf, size, "%.1f", v);
-	else if (a >= 1)
-		snprintf(buf, size, "%.3f", v);
-	else
-		snprintf(buf, size, "%.4g", v);
-	return buf;
-}
-
-static const char *fmt_p(char *buf, size_t size, double p)
-{
-	if (isnan(p))
-		snprintf(buf, size, "-");
-	else if (p < 0.0001)
-		snprintf(buf, size, "%.1e", p);
-	else
-		snprintf(buf, size, "%.4f", p);
-	return buf;
-}
 
 static bool significant(const struct cmp_stat *st)
 {
@@ -577,6 +550,30 @@ static const char *state_name(enum cmp_state s)
 	return names[s];
 }
 
+/* What the HTML report and the index show of a run, from its meta.json. */
+static void run_extra(json_t *o, const json_t *meta)
+{
+	const json_t *env = json_object_get(meta, "env");
+	static const char *const keys[] = { "started", "status", "vm_type", "emulation" };
+	const json_t *v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		v = json_object_get(meta, keys[i]);
+		if (json_is_string(v))
+			json_object_set(o, keys[i], (json_t *)v);
+	}
+	json_object_set_new(o, "emulated", json_boolean(json_is_true(json_object_get(meta, "emulated"))));
+	json_object_set_new(o, "tdx_simulated",
+			    json_boolean(json_is_true(json_object_get(meta, "tdx_simulated"))));
+	v = json_object_get(json_object_get(env, "host"), "cpu_model");
+	if (json_is_string(v))
+		json_object_set(o, "host", (json_t *)v);
+	v = json_object_get(json_object_get(meta, "septbench"), "argv");
+	if (json_is_array(v))
+		json_object_set(o, "argv", (json_t *)v);
+}
+
 /* A side: its id and first run's fields as before boots, then every run (boot). */
 static json_t *side_json(const struct cmp_side *side, const char *letter)
 {
@@ -598,6 +595,7 @@ static json_t *side_json(const struct cmp_side *side, const char *letter)
 						       "hook_variant", run->variant));
 		if (run->label[0])
 			json_object_set_new(json_array_get(boots, b), "label", json_string(run->label));
+		run_extra(json_array_get(boots, b), run->meta);
 	}
 	json_object_set_new(o, "boots", boots);
 	return o;
@@ -682,5 +680,6 @@ json_t *cmp_report_json(const struct cmp_report *r)
 			json_array_append_new(a, json_string(r->warnings[i].text));
 	json_object_set_new(doc, "loud_warnings", a);
 	json_object_set_new(doc, "regression", json_boolean(r->regression));
+	json_object_set_new(doc, "measures_noise", json_boolean(r->noise));
 	return doc;
 }

@@ -9,5 +9,5 @@ set format x '%.0s%c'
 set xlabel 'latency (ns, log2 buckets)'
 set ylabel 'fraction of calls at or below'
 set yrange [0:1.02]
-plot for [i=2:nruns + 1] data using 1:i with steps lw 2 title columnheader(i)
+plot for [i=2:nruns + 1] data using 1:i with steps lt (i - 1) title columnheader(i)
 load 'finish.gp'

@@ -7,5 +7,5 @@ set ylabel ylab noenhanced
 set xlabel xlab noenhanced
 if (logx) set logscale x 2
 set yrange [0:*]
-plot for [i=2:nruns + 1] data using 1:i with linespoints pt 7 title columnheader(i)
+plot for [i=2:nruns + 1] data using 1:i with linespoints lt (i - 1) title columnheader(i)
 load 'finish.gp'

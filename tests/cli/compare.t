@@ -62,9 +62,9 @@ for p in pngs:
     w, h = struct.unpack('>II', b[16:24])
     if b[:8] != b'\x89PNG\r\n\x1a\n' or b[12:16] != b'IHDR' or (w, h) != (1000, 600):
         bad.append(p)
-sys.exit(1 if bad or len(pngs) < 27 else 0)
+sys.exit(1 if bad or len(pngs) < 40 else 0)
 PY
-	ok $? "27 PNG plots (summary + 2 per scenario), valid, 1000x600"
+	ok $? "40 PNG plots (summary + 3 per scenario: throughput, repetitions, distribution), valid, 1000x600"
 	n=0
 	for f in "$T"/out/*.svg; do
 		if command -v xmllint >/dev/null; then
@@ -73,7 +73,7 @@ PY
 			python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$f" || n=$((n + 1))
 		fi
 	done
-	is "$n:$(ls "$T"/out/*.svg | wc -l)" "0:27" "27 SVG plots, all well-formed XML"
+	is "$n:$(ls "$T"/out/*.svg | wc -l)" "0:40" "40 SVG plots, all well-formed XML"
 	[ ! -s "$T/out/gnuplot.log" ]
 	ok $? "gnuplot printed no warning"
 else

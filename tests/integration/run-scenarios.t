@@ -8,7 +8,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 46
+plan 48
 work=$(mktemp -d "$TOP/.run-scenarios.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -44,6 +44,8 @@ for k in old new; do
 	[ -s "$d/suite.rc" ] || sed 's/^/#   /' "$work/$k.out" | tail -n 8
 	is "$(jq -r '.status + " " + (.emulated | tostring)' "$s/meta.json" 2>/dev/null)" "complete true" \
 		"$k: meta.json says complete, emulated"
+	grep -q "<a href=\"$(basename "$s")/\">" "$d/suite/index.html" 2>/dev/null
+	ok $? "$k: the run rewrote index.html of its --out folder, linking to it"
 	is "$(ph "$s/fault-4k.json" fault .stats.vm.pages_4k)" 4096 "$k: fault-4k over 4096 pages: pages_4k +4096"
 	v=$(ph "$s/fault-4k.json" fault .stats.vcpu.pf_fixed)
 	[ "${v:-0}" -ge 4096 ] 2>/dev/null
