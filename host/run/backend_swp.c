@@ -19,54 +19,6 @@ static enum engine_status swp_make(struct rep *r)
 	return dflt_make_vm(r, true);
 }
 
-/*
- * One conversion phase: every vCPU asks KVM_HC_MAP_GPA_RANGE for each
- * 2 MiB of its slice, the host answers with KVM_SET_MEMORY_ATTRIBUTES
- * (vcpu_thread.c).  To shared, KVM zaps the private mappings: the op is
- * one removed; to private, a page converted.
- */
-static enum engine_status convert(struct rep *r, const char *name, enum vm_phase_cmd cmd)
-{
-	struct vm_phase ph = dflt_guest_phase(r, PATTERN_SEQ, 0);
-	uint64_t exits = 0, calls = 0, ranges = 0, first, count, ops;
-	bool to_shared = cmd == VM_PHASE_TO_SHARED;
-	struct vm_phase_result res;
-	unsigned int i;
-	json_t *j;
-	int err;
-
-	ph.cmd = cmd;
-	err = vm_run_phase(r->vm, &ph, &res);
-	if (err) {
-		rep_instr_abort(r);
-		return rep_fail_kvm(r, err, name);
-	}
-	for (i = 0; i < res.nr_vcpus; i++) {
-		exits += res.vcpu[i].map_gpa_exits;
-		calls += res.vcpu[i].writes;	/* the guest's count of its calls */
-		guest_partition(r->s->mem_bytes / SZ_4K, ph.shared ? 1 : res.nr_vcpus,
-				ph.shared ? 0 : i, &first, &count);
-		/* The 2 MiB ranges the slice touches: one call each. */
-		if (count)
-			ranges += (first + count - 1) / 512 - first / 512 + 1;
-	}
-	if (exits != ranges)
-		rep_warn(r, "%s: %llu MapGPA exits for %llu 2 MiB ranges", name,
-			 (unsigned long long)exits, (unsigned long long)ranges);
-	ops = to_shared ? rep_count_removed(r, name, &res) : res.pages;
-	j = rep_add_phase(r, name, res.wall_ns, ops, &res);
-	/* The tdx backend's shape, so compare lines the two up. */
-	json_object_set_new(j, "map_gpa", json_pack("{s:I, s:I, s:I, s:I}",
-		"calls", (json_int_t)calls,
-		"exits_to_shared", (json_int_t)(to_shared ? exits : 0),
-		"exits_to_private", (json_int_t)(to_shared ? 0 : exits),
-		"pages", (json_int_t)res.pages));
-	json_object_set_new(j, "touches", json_integer((json_int_t)res.pages));
-	rep_instr_record(r, j);
-	vm_phase_result_free(&res);
-	return ENGINE_OK;
-}
-
 /* convert: to shared is the zap, back to private the second phase (as on tdx). */
 static enum engine_status swp_zap(struct rep *r, enum zap_cause cause)
 {
@@ -74,8 +26,8 @@ static enum engine_status swp_zap(struct rep *r, enum zap_cause cause)
 
 	if (cause != ZAP_CONVERT)
 		return dflt_zap(r, cause);
-	st = convert(r, "zap", VM_PHASE_TO_SHARED);
-	return st ? st : convert(r, "to-private", VM_PHASE_TO_PRIVATE);
+	st = dflt_convert(r, "zap", VM_PHASE_TO_SHARED);
+	return st ? st : dflt_convert(r, "to-private", VM_PHASE_TO_PRIVATE);
 }
 
 static enum engine_status swp_check(const struct scenario *s, const struct run_opts *o,

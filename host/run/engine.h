@@ -9,6 +9,7 @@
 #include "trace/counters.h"
 #include "run/placement.h"
 #include "run/scenario.h"
+#include "run/sept_emu.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -33,6 +34,7 @@ struct run_opts {
 	const char *tracefs;		/* mount point, "" when not mounted */
 	const char *hooks_conf;		/* bench/hooks.conf */
 	const char *hook_variant;	/* before, after, none, unknown */
+	struct sept_emu_opts sept_emu;	/* sept-emu: knobs set for the run */
 };
 
 /*
