@@ -17,3 +17,4 @@ $(BUILD)/tests/kvm-phases: $(BUILD)/tests/kvm/kvm_phases.o $(KVM_TEST_LIB_OBJS) 
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 -include tests/kvm/td.mk
+-include tests/kvm/sept_emu.mk
