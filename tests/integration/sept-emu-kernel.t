@@ -54,7 +54,7 @@ is "$(sed -n 's/^sept_emu_vms_checked=//p' "$o/params" 2>/dev/null):$(sed -n 's/
 is "$(sed -n 's/^sept_emu_busy_every=//p' "$o/params" 2>/dev/null)" 0 "sept_emu_busy_every set back to 0"
 
 # Lockdep, KVM_PROVE_MMU (KVM_MMU_WARN_ON is a WARN), KVM_BUG_ON (a WARN), BUG.
-splat='WARNING:|BUG:|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|lockdep|Call Trace'
+splat='WARNING:|BUG:|INFO:|Call Trace|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator'
 n=$(grep -cE "$splat" "$o/dmesg" 2>/dev/null)
 [ -s "$o/dmesg" ] || n=missing
 [ "$n" = 0 ] || grep -E -m 20 "$splat" "$o/dmesg" 2>/dev/null | sed 's/^/#   /'
