@@ -18,3 +18,9 @@ $(BUILD)/tests/kvm-phases: $(BUILD)/tests/kvm/kvm_phases.o $(KVM_TEST_LIB_OBJS) 
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 -include tests/kvm/td.mk
 -include tests/kvm/sept_emu.mk
+
+all: $(BUILD)/tests/kvm-shared-bit
+
+$(BUILD)/tests/kvm-shared-bit: $(BUILD)/tests/kvm/kvm_shared_bit.o $(KVM_TEST_LIB_OBJS) | check-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
