@@ -507,7 +507,8 @@ static int resolve_vm_type(struct run_cmd *rc)
 	json_object_set_new(rc->meta, "vm_type_reason", json_string(note));
 	if (rc->opts.tdx_simulated)
 		json_object_set_new(rc->meta, "tdx_simulated", json_true());
-	if (t->type == KVM_X86_SEPT_EMU_VM)
+	/* Only where it runs: a suite on a kernel without it records no emulation. */
+	if (t->type == KVM_X86_SEPT_EMU_VM && check_ok(json_object_get(types, "sept-emu")))
 		json_object_set_new(rc->meta, "sept_emu", sept_emu_meta(&rc->opts.sept_emu));
 	else if (sept_emu_opts_any(&rc->opts.sept_emu))
 		return usage_error("--sept-delay and --sept-busy-every need --vm-type sept-emu, not %s",

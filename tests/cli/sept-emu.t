@@ -5,7 +5,7 @@
 # (delays, busy_every, one side emulated and the other not) and not when
 # they agree.
 . "$(dirname "$0")/compare-lib.sh"
-plan 14
+plan 16
 
 bad()
 {
@@ -45,4 +45,24 @@ is "$RC:$(w "$T/c2")" 0:0 "the same emulation settings: no such warning"
 jq -e '[.. | objects | select((.key? // "" | tostring | test("sept_emu.delays_ns.aug")))] | length > 0' \
 	"$T/c1/report.json" >/dev/null 2>&1
 ok $? "the differing delay is in the environment diff (sept_emu.delays_ns.aug)"
+
+# meta.json's sept_emu against results/schema.json, on a real run's meta.
+fx=$(ls -d "$TOP"/tests/fixtures/*-fixture 2>/dev/null | head -n 1)
+if python3 -c 'import jsonschema; jsonschema.Draft202012Validator' 2>/dev/null && [ -n "$fx" ]; then
+	mkdir -p "$T/v"
+	jq '.vm_type = "sept-emu" | .sept_emu = {"emulated": true, "shared_bit": 39, "delays_ns": {"add": 0, "aug": 2000}, "busy_every": 5}' \
+		"$fx/meta.json" >"$T/v/meta.json"
+	"$TOP/tests/lib/validate-results" --quiet "$T/v/meta.json" >"$T/v.out" 2>&1
+	r=$?
+	[ $r = 0 ] || sed 's/^/#   /' "$T/v.out" | head -n 5
+	ok $r "a meta.json with vm_type sept-emu and sept_emu validates"
+	jq '.sept_emu.delays_ns.demote = 1' "$T/v/meta.json" >"$T/v/m2" && mv "$T/v/m2" "$T/v/meta.json"
+	"$TOP/tests/lib/validate-results" --quiet "$T/v/meta.json" >"$T/v.out" 2>&1
+	is "$?:$(grep -c 'demote' "$T/v.out")" "1:1" "...and one with an unknown emulated operation does not"
+else
+	for i in 1 2; do
+		_tap_n=$((_tap_n + 1))
+		printf 'ok %d # SKIP python3-jsonschema (draft 2020-12) or tests/fixtures missing\n' "$_tap_n"
+	done
+fi
 done_testing

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
-plan 6
+plan 8
 work=$(mktemp -d "$TOP/.sept-emu-absent.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -28,4 +28,9 @@ is "$(jq -r .status "$u"/{fault-4k,prefault-4k,zap-punch,zap-convert,teardown,ch
 	"6 unsupported" "new: all six scenarios recorded unsupported"
 jq -e '.reason | test("sept-emu is not available") and test("make test-kernel")' "$u/zap-convert.json" >/dev/null 2>&1
 ok $? "new: ... with the reason and the kernel to build"
+is "$(jq -r 'has("sept_emu")' "$u/meta.json" 2>/dev/null)" false "new: meta.json records no emulation that did not run"
+"$TOP/tests/lib/validate-results" --quiet "$u" >"$work/validate.out" 2>&1
+r=$?
+[ $r = 0 ] || sed 's/^/#   /' "$work/validate.out" | head -n 8
+ok $r "new: the suite's results validate against results/schema.json"
 done_testing

@@ -15,7 +15,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not ins
 "$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 ||
 	skip_all "the src test kernel is not built (make test-kernel)"
 
-plan 28
+plan 29
 work=$(mktemp -d "$TOP/.sept-emu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 o=$work/out
@@ -35,6 +35,10 @@ is "$(cat "$o/suite.rc" 2>/dev/null):$(jq -r '.vm_type + " " + .status' "$u/meta
 [ "$(cat "$o/suite.rc" 2>/dev/null)" = 0 ] || sed 's/^/#   /' "$o/suite.log" 2>/dev/null | tail -n 8
 is "$(jq -r '"\(.sept_emu.emulated) \(.sept_emu.shared_bit) \(.sept_emu.delays_ns.aug) \(.sept_emu.busy_every)"' "$u/meta.json" 2>/dev/null)" \
 	"true 39 0 0" "meta.json sept_emu: emulated, shared bit 39, no delay, no -EBUSY"
+"$TOP/tests/lib/validate-results" --quiet "$u" >"$work/validate.out" 2>&1
+r=$?
+[ $r = 0 ] || sed 's/^/#   /' "$work/validate.out" | head -n 8
+ok $r "sept-emu.suite's results validate against results/schema.json"
 is "$(jq -r '[.status] | .[0]' "$u"/{fault-4k,prefault-4k,zap-punch,zap-convert,teardown,churn}.json 2>/dev/null | sort -u)" \
 	complete "sept-emu.suite: all six scenarios complete"
 for s in fault-4k prefault-4k zap-punch zap-convert teardown churn; do
