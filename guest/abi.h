@@ -5,7 +5,11 @@
  * the guest reports through, and the ucall numbers.  Included by both
  * sides, so it depends on nothing but <stdint.h> (a freestanding header).
  *
- * The guest runs identity-mapped (VA == GPA).  Layout of the system slot:
+ * The guest runs identity-mapped (VA == GPA), except on VMs with a shared
+ * GPA bit (sept-emu): there the system slot's VAs map to GPA | that bit,
+ * in every page-table entry and in CR3, and test memory stays at its
+ * plain (private) GPA.  The guest never needs to know.  Layout of the
+ * system slot:
  *
  *   0x1000    GDT              0x3000    TSS
  *   0x10000   struct guest_params (one page)
@@ -64,6 +68,12 @@ enum guest_ucall {
 	UCALL_ERROR,		/* msg, args[] */
 	UCALL_EXIT,		/* GUEST_CMD_EXIT acknowledged */
 	UCALL_EXCEPTION,	/* args: vector, error code, rip, cr2 */
+	/*
+	 * GUEST_CMD_MAP_GPA_PORT: convert args[0] (GPA), args[1] (4K pages)
+	 * to args[2] (GUEST_MAP_GPA_*); the host answers in args[3] (0, or
+	 * an errno) before the guest resumes.
+	 */
+	UCALL_MAP_GPA,
 };
 
 enum guest_cmd {
@@ -71,6 +81,12 @@ enum guest_cmd {
 	GUEST_CMD_EXIT,
 	/* KVM_HC_MAP_GPA_RANGE over the vCPU's slice, one call per 2 MiB. */
 	GUEST_CMD_MAP_GPA,
+	/*
+	 * The same conversions asked for by port I/O (UCALL_MAP_GPA), for
+	 * VMs whose only exits may be non-string port I/O (sept-emu: no
+	 * hypercall, no CPUID, no HLT, no MMIO).
+	 */
+	GUEST_CMD_MAP_GPA_PORT,
 };
 
 /* KVM_HC_MAP_GPA_RANGE (linux/kvm_para.h) and its attributes (asm/kvm_para.h). */

@@ -167,13 +167,30 @@ static uint64_t hypercall3(bool amd, uint64_t nr, uint64_t a0, uint64_t a1, uint
 	return ret;
 }
 
-/* The vCPU's slice to shared or private, one hypercall per 2 MiB (as a TD's MapGPA). */
-static void map_gpa(struct guest_vcpu *v)
+/* Ask the host by port I/O; its answer is in args[3] when the OUT returns. */
+static uint64_t map_gpa_port(struct guest_vcpu *v, uint64_t gpa, uint64_t n, uint64_t attrs)
+{
+	volatile struct guest_vcpu *vv = v;
+
+	vv->args[0] = gpa;
+	vv->args[1] = n;
+	vv->args[2] = attrs;
+	vv->args[3] = ~0ull;
+	ucall(v, UCALL_MAP_GPA);
+	return vv->args[3];
+}
+
+/*
+ * The vCPU's slice to shared or private, one request per 2 MiB (as a
+ * TD's MapGPA): a hypercall, or with @by_port a port I/O request.
+ */
+static void map_gpa(struct guest_vcpu *v, bool by_port)
 {
 	uint64_t pages = params->mem_size / GUEST_PAGE_SIZE, first = 0, count = pages, n, ret;
 	uint64_t chunk = GUEST_HUGE_SIZE / GUEST_PAGE_SIZE, gpa, done = 0, calls = 0;
 	uint64_t attrs = params->map_private ? GUEST_MAP_GPA_ENCRYPTED : GUEST_MAP_GPA_DECRYPTED;
-	bool amd = cpu_is_amd();
+	/* No CPUID by port: it is an exit that needs KVM's emulator. */
+	bool amd = !by_port && cpu_is_amd();
 
 	if (!params->shared)
 		guest_partition(pages, params->nr_vcpus, v->index, &first, &count);
@@ -184,10 +201,12 @@ static void map_gpa(struct guest_vcpu *v)
 		n = chunk - ((gpa / GUEST_PAGE_SIZE) % chunk);
 		if (n > count - done)
 			n = count - done;
-		ret = hypercall3(amd, GUEST_HC_MAP_GPA_RANGE, gpa, n,
+		ret = by_port ? map_gpa_port(v, gpa, n, attrs | GUEST_MAP_GPA_PAGE_SIZE_4K) :
+		      hypercall3(amd, GUEST_HC_MAP_GPA_RANGE, gpa, n,
 				 attrs | GUEST_MAP_GPA_PAGE_SIZE_4K);
 		if (ret)
-			fail(v, "KVM_HC_MAP_GPA_RANGE failed (gpa, ret)", gpa, ret);
+			fail(v, by_port ? "MapGPA by port I/O failed (gpa, ret)" :
+			     "KVM_HC_MAP_GPA_RANGE failed (gpa, ret)", gpa, ret);
 		done += n;
 		calls++;
 	}
@@ -228,7 +247,8 @@ void guest_main(uint64_t index)
 			ucall(v, UCALL_EXIT);
 			continue;
 		}
-		if (params->cmd != GUEST_CMD_TOUCH && params->cmd != GUEST_CMD_MAP_GPA)
+		if (params->cmd != GUEST_CMD_TOUCH && params->cmd != GUEST_CMD_MAP_GPA &&
+		    params->cmd != GUEST_CMD_MAP_GPA_PORT)
 			fail(v, "unknown command", params->cmd, 0);
 		if (params->pattern > GUEST_PAT_HUGE)
 			fail(v, "unknown touch pattern", params->pattern, 0);
@@ -237,8 +257,8 @@ void guest_main(uint64_t index)
 			     params->mem_size);
 		barrier(v, phase);
 		ucall(v, UCALL_START);
-		if (params->cmd == GUEST_CMD_MAP_GPA)
-			map_gpa(v);
+		if (params->cmd == GUEST_CMD_MAP_GPA || params->cmd == GUEST_CMD_MAP_GPA_PORT)
+			map_gpa(v, params->cmd == GUEST_CMD_MAP_GPA_PORT);
 		else
 			touch(v);
 		ucall(v, UCALL_DONE);

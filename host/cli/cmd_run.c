@@ -77,7 +77,7 @@ static void run_usage(FILE *out)
 		"  --mem SIZE          guest memory per scenario (e.g. 256M, 4G)\n"
 		"  --vcpus N           vCPUs\n"
 		"  --reps N            repetitions\n"
-		"  --vm-type T         auto (default), default, sw-protected or tdx\n"
+		"  --vm-type T         auto (default), default, sw-protected, tdx or sept-emu\n"
 		"  --backing B         anon, thp, hugetlb2m, hugetlb1g, memfd or gmem\n"
 		"  --pattern P         seq, rand, stride:N or huge\n"
 		"  --access A          read, write or a write percentage (30%%)\n"
@@ -94,6 +94,9 @@ static void run_usage(FILE *out)
 		"  --order O           interleaved (default: round r runs repetition r of every\n"
 		"                      scenario, shuffled each round) or blocks (suite order)\n"
 		"  --seed N            the shuffle's seed (default: from the clock; recorded)\n"
+		"  --sept-delay OP=NS  sept-emu: busy-wait NS per emulated SEAMCALL OP (add, aug,\n"
+		"                      block, track, remove, reclaim), for the run (repeatable)\n"
+		"  --sept-busy-every N sept-emu: every Nth ADD/AUG returns -EBUSY (0: off)\n"
 		"  --quiet             no progress line\n");
 }
 
@@ -120,7 +123,8 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 {
 	enum { O_MEM = 256, O_VCPUS, O_REPS, O_VMTYPE, O_BACKING, O_PATTERN, O_ACCESS,
 	       O_POPULATE, O_SET, O_CPUS, O_NODE, O_OUT, O_LABEL, O_TIMEOUT, O_QUIET,
-	       O_EVENTS, O_NO_COUNTERS, O_ATTRIBUTE, O_ORDER, O_SEED };
+	       O_EVENTS, O_NO_COUNTERS, O_ATTRIBUTE, O_ORDER, O_SEED, O_SEPT_DELAY,
+	       O_SEPT_BUSY };
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
 		{ "suite", required_argument, NULL, 'S' },
@@ -144,11 +148,13 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		{ "attribute", no_argument, NULL, O_ATTRIBUTE },
 		{ "order", required_argument, NULL, O_ORDER },
 		{ "seed", required_argument, NULL, O_SEED },
+		{ "sept-delay", required_argument, NULL, O_SEPT_DELAY },
+		{ "sept-busy-every", required_argument, NULL, O_SEPT_BUSY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *eq, msg[256];
 	uint64_t v;
-	char *eq;
 	int c, r = 0;
 
 	opterr = 0;
@@ -214,6 +220,14 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 				return usage_error("bad seed '%s' (0 to 2^53-1)", optarg);
 			rc->seed_given = true;
 			break;
+		case O_SEPT_DELAY:
+			if (!sept_emu_parse_delay(&rc->opts.sept_emu, optarg, msg, sizeof(msg)))
+				return usage_error("%s", msg);
+			break;
+		case O_SEPT_BUSY:
+			if (!sept_emu_parse_busy(&rc->opts.sept_emu, optarg, msg, sizeof(msg)))
+				return usage_error("%s", msg);
+			break;
 		case 'h':
 			run_usage(stdout);
 			return -1;
@@ -234,6 +248,9 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		return usage_error("%s", "give --scenario or --suite, not both");
 	if (rc->events && rc->no_counters)
 		return usage_error("%s", "give --events or --no-counters, not both");
+	if (sept_emu_opts_any(&rc->opts.sept_emu) && rc->vm_type && strcmp(rc->vm_type, "sept-emu"))
+		return usage_error("--sept-delay and --sept-busy-every need --vm-type sept-emu, not %s",
+				   rc->vm_type);
 	return 0;
 }
 
@@ -531,6 +548,15 @@ static int resolve_vm_type(struct run_cmd *rc)
 			    first_note));
 	if (any_sim)
 		json_object_set_new(rc->meta, "tdx_simulated", json_true());
+	/* Only where it runs: a suite on a kernel without it records no emulation. */
+	for (i = 0; i < rc->nr; i++)
+		if (rc->vmt[i]->type == KVM_X86_SEPT_EMU_VM && !rc->vm_why[i][0])
+			break;
+	if (i < rc->nr)
+		json_object_set_new(rc->meta, "sept_emu", sept_emu_meta(&rc->opts.sept_emu));
+	else if (sept_emu_opts_any(&rc->opts.sept_emu))
+		return usage_error("--sept-delay and --sept-busy-every need --vm-type sept-emu, not %s",
+				   rc->vmt[0]->name);
 	return 0;
 }
 

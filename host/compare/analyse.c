@@ -450,6 +450,35 @@ static void tdx_module_warning(struct cmp_report *r)
 	free(first);
 }
 
+/* A side's emulated S-EPT setting (meta.json "sept_emu"), compact JSON; NULL when none. */
+static char *sept_emu_of(const struct cmp_side *side)
+{
+	const json_t *m = json_object_get(side->nr_runs ? side->runs[0].meta : NULL, "sept_emu");
+
+	return m ? json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+}
+
+/*
+ * The emulated S-EPT's cost is what the run chose it to be (delays per
+ * SEAMCALL, injected -EBUSY): figures of two settings, or of an emulated
+ * and a real one, are not of one machine.
+ */
+static void sept_emu_warning(struct cmp_report *r)
+{
+	char *first, *other;
+	size_t i;
+
+	first = r->nr_sides ? sept_emu_of(&r->sides[0]) : NULL;
+	for (i = 1; i < r->nr_sides; i++) {
+		other = sept_emu_of(&r->sides[i]);
+		if ((first || other) && (!first || !other || strcmp(first, other)))
+			cmp_warn(r, "%s and %s differ in the emulated S-EPT (meta sept_emu: %s vs %s): its SEAMCALL costs are the delays chosen, not TDX's",
+				 cmp_run_letter(0), cmp_run_letter(i), first ?: "none", other ?: "none");
+		free(other);
+	}
+	free(first);
+}
+
 static void quality_warnings(struct cmp_report *r)
 {
 	const struct cmp_metric *m;
@@ -467,6 +496,7 @@ static void quality_warnings(struct cmp_report *r)
 			cmp_warn(r, "%s ran a simulated TD (SEPTBENCH_TDX_SIM=1: the shim payload in a default VM): no TDX, no S-EPT; its figures test the tool",
 				 cmp_run_letter(i));
 	tdx_module_warning(r);
+	sept_emu_warning(r);
 	for (i = 0; i < r->nr_sides; i++)
 		for (j = 0; j < r->sides[i].nr_scen; j++) {
 			const struct cmp_scenario *s = &r->sides[i].scen[j];

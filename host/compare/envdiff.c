@@ -24,7 +24,7 @@ static const char *const ignored[] = {
 
 /* Meta fields describing the environment (the rest is the run's own). */
 static const char *const meta_keys[] = { "emulated", "emulation", "vm_type", "vm_type_reason",
-					 "placement", "env" };
+					 "sept_emu", "placement", "env" };
 
 static bool is_ignored(const char *key)
 {

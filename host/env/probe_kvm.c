@@ -34,7 +34,13 @@ static const char *const kvm_params[] = {
 	"tdp_mmu", "eager_page_split", "nx_huge_pages", "enable_virt_at_load",
 	"mmio_caching", "halt_poll_ns",
 };
-static const char *const amd_params[] = { "npt", "nested", "avic" };
+static const char *const amd_params[] = {
+	"npt", "nested", "avic",
+	/* The emulated S-EPT of septbench's test kernel (absent elsewhere). */
+	"sept_emu_shared_bit", "sept_emu_busy_every", "sept_emu_delay_add_ns",
+	"sept_emu_delay_aug_ns", "sept_emu_delay_block_ns", "sept_emu_delay_track_ns",
+	"sept_emu_delay_remove_ns", "sept_emu_delay_reclaim_ns",
+};
 static const char *const intel_params[] = { "ept", "tdx", "nested", "unrestricted_guest" };
 
 static json_t *module_params(const char *module, const char *const *names, size_t n)
@@ -140,8 +146,11 @@ json_t *probe_kvm(void)
 	json_object_set_new(sec, "api_version", json_integer(api));
 
 	r = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES);
-	/* Kernels without the capability offer the default type only. */
-	mask = r > 0 ? (unsigned long)r : 1ul << KVM_X86_DEFAULT_VM;
+	/*
+	 * Kernels without the capability offer the default type only.  The
+	 * mask is a u32: type 31 (sept-emu) makes the int negative.
+	 */
+	mask = r != 0 && r != -1 ? (unsigned long)(unsigned int)r : 1ul << KVM_X86_DEFAULT_VM;
 	json_object_set_new(sec, "vm_type_mask", json_integer(mask));
 
 	types = json_object();

@@ -19,6 +19,7 @@ static const char *const names[] = {
 	[UCALL_ERROR] = "error",
 	[UCALL_EXIT] = "exit",
 	[UCALL_EXCEPTION] = "exception",
+	[UCALL_MAP_GPA] = "map-gpa",
 };
 
 static const char *const vectors[32] = {

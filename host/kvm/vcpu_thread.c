@@ -124,6 +124,39 @@ static bool handle_map_gpa(struct vcpu *v)
 	return true;
 }
 
+/*
+ * sept-emu's MapGPA by port I/O (UCALL_MAP_GPA): answered like the
+ * hypercall, the result in the guest block's args[3].
+ */
+static void handle_map_gpa_port(struct vcpu *v, const struct ucall *uc)
+{
+	int r = vm_convert(v, uc->args[0], uc->args[1] * 4096,
+			   uc->args[2] & KVM_MAP_GPA_RANGE_ENCRYPTED);
+
+	v->block->args[3] = r == -EAGAIN || r == -EINTR ? EAGAIN : r ? EINVAL : 0;
+	v->res.map_gpa_exits++;
+	if (!r)
+		v->res.map_gpa_pages += uc->args[1];
+}
+
+/*
+ * A KVM_EXIT_MEMORY_FAULT on a VM with a shared bit, answered as a TD's
+ * is (QEMU's implicit conversion): the range to what the access wanted,
+ * then KVM_RUN again.  false when it cannot be converted.
+ */
+static bool handle_memory_fault(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	bool private_mem = run->memory_fault.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE;
+
+	if (!v->vm->shared_gpa_bit ||
+	    vm_set_private(v->vm, run->memory_fault.gpa, run->memory_fault.size, private_mem))
+		return false;
+	v->res.implicit_conversions++;
+	v->res.implicit_pages += run->memory_fault.size / 4096;
+	return true;
+}
+
 /* Handle one ucall; true when the vCPU's phase is over. */
 static bool handle_ucall(struct vcpu *v, const struct ucall *uc, uint64_t now)
 {
@@ -152,11 +185,15 @@ static bool handle_ucall(struct vcpu *v, const struct ucall *uc, uint64_t now)
 		v->res.tsc_cycles = v->block->tsc_end - v->block->tsc_start;
 		v->res.pages = v->block->pages;
 		v->res.writes = v->block->writes;
+		v->res.sum = v->block->sum;
 		v->state = VCPU_DONE;
 		return true;
 	case UCALL_EXIT:
 		v->state = VCPU_DONE;
 		return true;
+	case UCALL_MAP_GPA:
+		handle_map_gpa_port(v, uc);
+		return false;
 	default:
 		ucall_describe(uc, msg, sizeof(msg));
 		vcpu_fail(v, EPROTO, "%s", msg);
@@ -199,6 +236,8 @@ static void *vcpu_main(void *arg)
 				continue;
 			/* -EFAULT with the fault's GPA, size and flags in kvm_run. */
 			if (errno == EFAULT && v->run->exit_reason == KVM_EXIT_MEMORY_FAULT) {
+				if (handle_memory_fault(v))
+					continue;
 				unexpected_exit(v);
 				break;
 			}
@@ -351,7 +390,8 @@ static void write_phase(struct vm *vm, const struct vm_phase *ph)
 {
 	struct guest_params *p = vm->params;
 
-	p->cmd = ph->cmd == VM_PHASE_TOUCH ? GUEST_CMD_TOUCH : GUEST_CMD_MAP_GPA;
+	p->cmd = ph->cmd == VM_PHASE_TOUCH ? GUEST_CMD_TOUCH :
+		 vm->shared_gpa_bit ? GUEST_CMD_MAP_GPA_PORT : GUEST_CMD_MAP_GPA;
 	p->map_private = ph->cmd == VM_PHASE_TO_PRIVATE;
 	p->pattern = ph->pattern;
 	p->stride = ph->stride;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <linux/kvm.h>
 #include <linux/kvm_para.h>
 #include <stdarg.h>
@@ -82,6 +83,32 @@ int vm_set_private(struct vm *vm, uint64_t gpa, uint64_t size, bool private_mem)
 	return 0;
 }
 
+int vm_convert(struct vcpu *v, uint64_t gpa, uint64_t size, bool private_mem)
+{
+	struct vm *vm = v->vm;
+	uint64_t off = gpa - vm->mem_gpa;
+	int r;
+
+	if (!vm->mem.private_mem || gpa < vm->mem_gpa || !size || (gpa | size) & 4095 ||
+	    off > vm->mem.size || size > vm->mem.size - off)
+		return kvm_fail(EINVAL, "conversion of 0x%llx (+0x%llx) outside private test memory",
+				(unsigned long long)gpa, (unsigned long long)size);
+	r = vm_set_private(vm, gpa, size, private_mem);
+	if (r || !vm->convert_free)
+		return r;
+	/* What QEMU's kvm_convert_memory frees once the attributes are set. */
+	if (private_mem) {
+		if (madvise((uint8_t *)vm->mem.hva + off, size, MADV_DONTNEED))
+			return kvm_fail_errno("madvise(DONTNEED) of the converted shared pages");
+		v->res.discarded_pages += size / 4096;
+	} else {
+		if (fallocate(vm->mem.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, size))
+			return kvm_fail_errno("PUNCH_HOLE of the converted private pages");
+		v->res.punched_pages += size / 4096;
+	}
+	return 0;
+}
+
 int vm_delete_mem_slot(struct vm *vm)
 {
 	struct guest_mem gone = vm->mem;
@@ -118,10 +145,12 @@ static int build_page_tables(struct vm *vm, uint64_t pt_size)
 		    x86_has_gbpages(vm->cpuid));
 	if (r)
 		return r;
-	r = pt_map(&pt, 0, 0, vm->sys.size, PT_LEVEL_2M);
+	/* With a shared bit: the system slot and the tables at GPA | bit, test memory plain. */
+	pt.table_bits = vm->shared_gpa_bit;
+	r = pt_map(&pt, 0, vm->shared_gpa_bit, vm->sys.size, PT_LEVEL_2M);
 	if (!r)
 		r = pt_map(&pt, vm->mem_gpa, vm->mem_gpa, vm->mem.size, PT_LEVEL_1G);
-	vm->pt_root = pt.root;
+	vm->pt_root = pt.root | vm->shared_gpa_bit;
 	return r;
 }
 
@@ -176,8 +205,8 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, (unsigned long)cfg->type);
 	if (vm->fd < 0)
 		return kvm_fail_errno("KVM_CREATE_VM (type %u)", cfg->type);
-	if (cfg->private_mem) {
-		/* The guest's MapGPA reaches us, as a TD's does. */
+	if (cfg->private_mem && !cfg->shared_gpa_bit) {
+		/* The guest's MapGPA reaches us, as a TD's does (sept-emu's: by port I/O). */
 		struct kvm_enable_cap cap = {
 			.cap = KVM_CAP_EXIT_HYPERCALL,
 			.args[0] = 1ull << KVM_HC_MAP_GPA_RANGE,
@@ -192,6 +221,13 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 
 	phys = x86_phys_bits(vm->cpuid);
 	limit = 1ull << (phys < 47 ? phys : 47);
+	/* Every memslot below the shared bit (KVM WARNs otherwise). */
+	if (cfg->shared_gpa_bit) {
+		if (cfg->shared_gpa_bit & (cfg->shared_gpa_bit - 1) || cfg->shared_gpa_bit >= limit)
+			return kvm_fail(EOPNOTSUPP, "shared GPA bit 0x%llx is not one bit below the guest's %u-bit physical limit",
+					(unsigned long long)cfg->shared_gpa_bit, phys);
+		limit = cfg->shared_gpa_bit;
+	}
 	if (vm->mem_gpa % (1ull << 30) && cfg->backing == BACKING_HUGETLB1G)
 		return kvm_fail(EINVAL, "test memory at 0x%llx is not 1G aligned",
 				(unsigned long long)vm->mem_gpa);
@@ -288,6 +324,8 @@ int vm_create(struct vm **vmp, const struct vm_config *cfg)
 	vm->stats.fd = -1;
 	vm->type = cfg->type;
 	vm->mem_gpa = cfg->mem_gpa ? cfg->mem_gpa : GUEST_MEM_GPA;
+	vm->shared_gpa_bit = cfg->shared_gpa_bit;
+	vm->convert_free = cfg->convert_free;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	r = vm_build(vm, cfg);

@@ -109,6 +109,15 @@ struct vm_config {
 	enum backing backing;
 	enum populate populate;
 	bool private_mem;		/* gmem test memory, private (KVM_MEMORY_ATTRIBUTE_PRIVATE) */
+	/*
+	 * A GPA bit that marks shared accesses (sept-emu; 0: none): the
+	 * system slot is accessed at GPA | this, in CR3 and every guest
+	 * PTE; the guest's conversions and exits are port I/O only, and a
+	 * KVM_EXIT_MEMORY_FAULT is answered by an implicit conversion.
+	 */
+	uint64_t shared_gpa_bit;
+	/* Conversions free what they leave, as QEMU's do (tdx's convert_free). */
+	bool convert_free;
 };
 
 struct vcpu_result {
@@ -118,8 +127,14 @@ struct vcpu_result {
 	uint64_t ns;			/* t_done - t_start */
 	uint64_t tsc_cycles;		/* guest rdtsc around its loop */
 	uint64_t pages, writes;
+	uint64_t sum;			/* the guest's sum of the values it read */
 	uint64_t progress;		/* PROGRESS ucalls seen */
 	uint64_t map_gpa_exits;		/* KVM_HC_MAP_GPA_RANGE exits answered */
+	uint64_t map_gpa_pages;		/* pages those conversions covered */
+	/* KVM_EXIT_MEMORY_FAULTs answered by an implicit conversion, and their pages. */
+	uint64_t implicit_conversions, implicit_pages;
+	/* convert_free: pages punched from guest_memfd, shared pages discarded. */
+	uint64_t punched_pages, discarded_pages;
 };
 
 struct vm;
@@ -151,7 +166,9 @@ struct vm {
 	struct guest_mem sys;		/* slot 0 at GPA 0 */
 	struct guest_mem mem;		/* slot 1: test memory */
 	uint64_t mem_gpa;
-	uint64_t pt_root;		/* GPA of the PML4 */
+	uint64_t shared_gpa_bit;	/* vm_config's; 0: none */
+	bool convert_free;
+	uint64_t pt_root;		/* GPA of the PML4 (CR3: with the shared bit) */
 	uint64_t stacks_gpa;
 	uint64_t entry;
 	struct guest_params *params;	/* host views into the system slot */
@@ -229,6 +246,11 @@ struct pt_builder {
 	uint64_t used;
 	uint64_t root;			/* GPA of the PML4 */
 	bool gbpages;			/* 1 GiB leaves allowed */
+	/*
+	 * ORed into every non-leaf entry (and the root's CR3): the GPA bit
+	 * the tables are reached at (sept-emu's shared bit; 0: none).
+	 */
+	uint64_t table_bits;
 };
 
 #define PT_LEVEL_4K	1
@@ -280,6 +302,14 @@ enum vm_phase_cmd {
 	VM_PHASE_TO_SHARED,		/* KVM_HC_MAP_GPA_RANGE, one per 2 MiB */
 	VM_PHASE_TO_PRIVATE,
 };
+
+/*
+ * Answer a conversion of [gpa, gpa + size) to private or shared as a
+ * TD's MapGPA is answered: the attributes, then with convert_free what
+ * QEMU frees (to shared: punch guest_memfd; to private: discard the
+ * shared backing).  0 or -errno; counted on @v.
+ */
+int vm_convert(struct vcpu *v, uint64_t gpa, uint64_t size, bool private_mem);
 
 struct vm_phase {
 	enum vm_phase_cmd cmd;

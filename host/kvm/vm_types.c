@@ -12,6 +12,8 @@ const struct vm_type_desc vm_types[] = {
 	{ "snp", KVM_X86_SNP_VM, false, "needs AMD SEV-SNP" },
 	/* Creating one reserves an HKID: cheap, and it proves TDX is up. */
 	{ "tdx", KVM_X86_TDX_VM, true, "needs a TDX host: see `septbench env` tdx section" },
+	/* Test-only: the TDP MMU's mirror path with software SEAMCALLs. */
+	{ "sept-emu", KVM_X86_SEPT_EMU_VM, true, SEPT_EMU_BUILD_HINT },
 	{ NULL, 0, false, NULL },
 };
 

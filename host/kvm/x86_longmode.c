@@ -56,6 +56,7 @@ int pt_init(struct pt_builder *pt, void *hva, uint64_t gpa, uint64_t size, bool 
 	pt->gpa = gpa;
 	pt->size = size;
 	pt->gbpages = gbpages;
+	pt->table_bits = 0;
 	memset(hva, 0, 4096);
 	pt->used = 4096;
 	pt->root = gpa;
@@ -64,6 +65,7 @@ int pt_init(struct pt_builder *pt, void *hva, uint64_t gpa, uint64_t size, bool 
 
 static uint64_t *pt_table(const struct pt_builder *pt, uint64_t table_gpa)
 {
+	table_gpa &= ~pt->table_bits;
 	if (table_gpa < pt->gpa || table_gpa - pt->gpa >= pt->used)
 		return NULL;
 	return (uint64_t *)(pt->hva + (table_gpa - pt->gpa));
@@ -96,7 +98,7 @@ static int pt_map_one(struct pt_builder *pt, uint64_t va, uint64_t pa, unsigned 
 			r = pt_alloc(pt, &next);
 			if (r)
 				return r;
-			*e = next | PTE_P | PTE_RW;
+			*e = next | pt->table_bits | PTE_P | PTE_RW;
 		}
 		table = pt_table(pt, *e & PTE_ADDR);
 		if (!table)

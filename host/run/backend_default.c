@@ -29,21 +29,31 @@ static void on_finish(struct vm *vm)
 	rep_instr_stop(vm->hook_ctx);
 }
 
-enum engine_status dflt_make_vm(struct rep *r, bool private_mem)
+struct vm_config dflt_vm_config(const struct rep *r, bool private_mem)
 {
-	const struct scenario *s = r->s;
-	struct vm_config cfg = {
+	return (struct vm_config){
 		.type = r->o->vm_type,
-		.nr_vcpus = s->vcpus,
-		.mem_size = s->mem_bytes,
-		.backing = s->backing,
-		.populate = s->populate,
+		.nr_vcpus = r->s->vcpus,
+		.mem_size = r->s->mem_bytes,
+		.backing = r->s->backing,
+		.populate = r->s->populate,
 		.private_mem = private_mem,
 	};
+}
+
+enum engine_status dflt_make_vm(struct rep *r, bool private_mem)
+{
+	struct vm_config cfg = dflt_vm_config(r, private_mem);
+
+	return dflt_make_vm_from(r, &cfg);
+}
+
+enum engine_status dflt_make_vm_from(struct rep *r, const struct vm_config *cfg)
+{
 	uint64_t t0 = vm_now_ns();
 	int err;
 
-	err = vm_create(&r->vm, &cfg);
+	err = vm_create(&r->vm, cfg);
 	if (err)
 		return rep_fail_kvm(r, err, "creating the VM");
 	r->vm->should_stop = interrupted;
@@ -111,6 +121,7 @@ static enum engine_status run_guest(struct rep *r, const char *name, enum patter
 	}
 	j = rep_add_phase(r, name, res.wall_ns, ops, &res);
 	json_object_set_new(j, "touches", json_integer((json_int_t)res.pages));
+	dflt_record_implicit(j, &res);
 	rep_instr_record(r, j);
 	vm_phase_result_free(&res);
 	/* For the tests: an error while the probes are in place. */
@@ -382,6 +393,7 @@ static enum engine_status default_check(const struct scenario *s, const struct r
 
 static bool serves(const struct run_opts *o)
 {
+	/* Listed last (backends.c): every type no other backend serves. */
 	return o->vm_type != KVM_X86_TDX_VM && o->vm_type != KVM_X86_SW_PROTECTED_VM;
 }
 

@@ -168,7 +168,7 @@ enum engine_status dflt_zap(struct rep *r, enum zap_cause cause)
 }
 
 /* Leaf mappings the VM has now: what its destruction tears down. */
-static uint64_t mappings_now(struct rep *r)
+uint64_t dflt_mappings_now(struct rep *r)
 {
 	struct vm_phase_result res = { 0 };
 	int64_t m = -1;
@@ -201,7 +201,7 @@ enum engine_status dflt_teardown(struct rep *r, const char *name, bool control)
 	uint64_t ops, t0, ns, cns = 0;
 	enum engine_status st = ENGINE_OK;
 
-	ops = mappings_now(r);
+	ops = dflt_mappings_now(r);
 	if (control && control_prepare(r, &c))
 		control = false;
 	vm_drop_refs(r->vm);

@@ -7,11 +7,13 @@
 
 extern const struct backend_ops tdx_backend;
 extern const struct backend_ops swp_backend;
+extern const struct backend_ops septemu_backend;
 extern const struct backend_ops default_backend;
 
 static const struct backend_ops *const backends[] = {
 	&tdx_backend,
 	&swp_backend,
+	&septemu_backend,
 	&default_backend,
 };
 

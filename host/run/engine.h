@@ -9,6 +9,7 @@
 #include "trace/counters.h"
 #include "run/placement.h"
 #include "run/scenario.h"
+#include "run/sept_emu.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -34,6 +35,7 @@ struct run_opts {
 	const char *hooks_conf;		/* bench/hooks.conf */
 	const char *hook_variant;	/* before, after, none, unknown */
 	bool anywhere;			/* checks only: a host that has everything (list) */
+	struct sept_emu_opts sept_emu;	/* sept-emu: knobs set for the run */
 };
 
 /*

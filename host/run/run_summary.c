@@ -31,6 +31,7 @@ struct line {
 	double med_ns, med_nspo, min_nspo, max_nspo;
 	/* Derived per op, NAN when not measured. */
 	double insn_po, exits_po, hook_calls_po;
+	double sept_po;			/* emulated SEAMCALLs (sept-emu's sept_emu_* stats) */
 };
 
 /* A counter's value in a phase, false when absent or unsupported. */
@@ -54,6 +55,23 @@ static bool stat_value(const json_t *ph, const char *name, double *v)
 	return true;
 }
 
+/* The emulated SEAMCALLs of a phase (every sept_emu_* VM stat but busy); false when none. */
+static bool sept_ops(const json_t *ph, double *v)
+{
+	const json_t *vm = json_object_get(json_object_get(ph, "stats"), "vm"), *x;
+	const char *key;
+	bool any = false;
+
+	*v = 0;
+	json_object_foreach((json_t *)vm, key, x) {
+		if (strncmp(key, "sept_emu_", 9) || !strcmp(key, "sept_emu_busy") || !json_is_integer(x))
+			continue;
+		*v += json_integer_value(x);
+		any = true;
+	}
+	return any;
+}
+
 static double median_of(double *v, size_t n)
 {
 	struct stats_desc d;
@@ -73,14 +91,18 @@ static void derive(const json_t *s, struct line *l)
 	const json_t *attr = json_object_get(s, "attribution");
 	size_t i, ni = 0, ne = 0, n = json_array_size(reps) + 1;
 	double *insn = calloc(n, sizeof(double)), *exits = calloc(n, sizeof(double)), v, ops;
+	double *sept = calloc(n, sizeof(double));
+	size_t ns = 0;
 	const char *key;
 
-	l->insn_po = l->exits_po = l->hook_calls_po = NAN;
+	l->insn_po = l->exits_po = l->hook_calls_po = l->sept_po = NAN;
 	json_array_foreach(reps, i, rep) {
 		ph = timed_phase_of(s, rep);
 		ops = json_integer_value(json_object_get(ph, "ops"));
-		if (!ph || ops <= 0 || !insn || !exits)
+		if (!ph || ops <= 0 || !insn || !exits || !sept)
 			continue;
+		if (sept_ops(ph, &v))
+			sept[ns++] = v / ops;
 		if (counter_value(ph, "counters", "instructions", &v))
 			insn[ni++] = v / ops;
 		if (stat_value(ph, "exits", &v))
@@ -88,6 +110,7 @@ static void derive(const json_t *s, struct line *l)
 	}
 	l->insn_po = median_of(insn, ni);
 	l->exits_po = median_of(exits, ne);
+	l->sept_po = median_of(sept, ns);
 	/* The tracepoint pass counts exits as the kernel traces them. */
 	ph = timed_phase_of(s, json_object_get(s, "tracepoint_pass"));
 	ops = json_integer_value(json_object_get(ph, "ops"));
@@ -95,6 +118,7 @@ static void derive(const json_t *s, struct line *l)
 		l->exits_po = v / ops;
 	free(insn);
 	free(exits);
+	free(sept);
 	ph = timed_phase_of(s, attr);
 	ops = json_integer_value(json_object_get(ph, "ops"));
 	if (ph && ops > 0 && json_object_get(ph, "hooks")) {
@@ -153,7 +177,7 @@ static const char *fmt_num(char *buf, double v, const char *none)
 
 int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n, FILE *out)
 {
-	char path[PATH_MAX], a[32], b[32], c[32], range[64];
+	char path[PATH_MAX], a[32], b[32], c[32], d[32], range[64];
 	char *text = NULL;
 	size_t i, len = 0;
 	struct line l;
@@ -165,29 +189,29 @@ int run_summary_write(const char *dir, const json_t *const *scenarios, size_t n,
 	if (tsv)
 		fprintf(tsv, "scenario\tstatus\treps\ttimed_phase\tops\tmedian_ns\tmedian_ns_per_op\t"
 			"median_ops_per_s\tmin_ns_per_op\tmax_ns_per_op\t"
-			"instructions_per_op\texits_per_op\thook_calls_per_op\n");
-	fprintf(out, "\n%-16s %-11s %4s %-9s %10s %12s %14s  %-21s %9s %8s %10s\n", "scenario", "status",
+			"instructions_per_op\texits_per_op\thook_calls_per_op\tsept_ops_per_op\n");
+	fprintf(out, "\n%-16s %-11s %4s %-9s %10s %12s %14s  %-21s %9s %8s %10s %8s\n", "scenario", "status",
 		"reps", "phase", "ops", "ns/op", "ops/s", "ns/op min..max", "insn/op", "exits/op",
-		"hooks/op");
+		"hooks/op", "sept/op");
 	for (i = 0; i < n; i++) {
 		summarize(scenarios[i], &l);
 		if (!l.name)
 			continue;
 		if (tsv)
-			fprintf(tsv, "%s\t%s\t%zu\t%s\t%lld\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%s\n",
+			fprintf(tsv, "%s\t%s\t%zu\t%s\t%lld\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%s\t%s\t%s\n",
 				l.name, l.status, l.reps, l.phase, l.ops, l.med_ns, l.med_nspo,
 				l.med_nspo > 0 ? 1e9 / l.med_nspo : 0, l.min_nspo, l.max_nspo,
 				fmt_num(a, l.insn_po, "-"), fmt_num(b, l.exits_po, "-"),
-				fmt_num(c, l.hook_calls_po, "-"));
+				fmt_num(c, l.hook_calls_po, "-"), fmt_num(d, l.sept_po, "-"));
 		if (!l.reps) {
 			fprintf(out, "%-16s %-11s %4s\n", l.name, l.status, "-");
 			continue;
 		}
 		snprintf(range, sizeof(range), "%.1f..%.1f", l.min_nspo, l.max_nspo);
-		fprintf(out, "%-16s %-11s %4zu %-9s %10lld %12.1f %14.0f  %-21s %9s %8s %10s\n", l.name,
+		fprintf(out, "%-16s %-11s %4zu %-9s %10lld %12.1f %14.0f  %-21s %9s %8s %10s %8s\n", l.name,
 			l.status, l.reps, l.phase, l.ops, l.med_nspo, 1e9 / l.med_nspo, range,
 			fmt_num(a, l.insn_po, "-"), fmt_num(b, l.exits_po, "-"),
-			fmt_num(c, l.hook_calls_po, "-"));
+			fmt_num(c, l.hook_calls_po, "-"), fmt_num(d, l.sept_po, "-"));
 	}
 	if (!tsv)
 		return -errno;

@@ -31,6 +31,7 @@ static const char *const split_names[] = {
 static const char *const vm_type_names[] = {
 	[VMT_AUTO] = "auto", [VMT_DEFAULT] = "default",
 	[VMT_SW_PROTECTED] = "sw-protected", [VMT_TDX] = "tdx",
+	[VMT_SEPT_EMU] = "sept-emu",
 };
 
 #define NAME_OF(table, v) ((size_t)(v) < ARRAY_SIZE(table) && table[v] ? table[v] : "?")

@@ -51,6 +51,7 @@ enum vm_type_choice {
 	VMT_DEFAULT,
 	VMT_SW_PROTECTED,
 	VMT_TDX,
+	VMT_SEPT_EMU,		/* the emulated S-EPT of the test kernel */
 };
 
 struct scenario {

@@ -39,13 +39,15 @@ is "$RC:$r:$(stat -c %Y "$dir/build.json" "$dir/bzImage" | tr '\n' ' ')" "2:0:$b
 # --- one config for every build of a set ------------------------------------
 
 frags=(--base tinyconfig --fragment "$TOP/bench/kernel/vmtest.config")
+# The test kernel's set: the same fragments by name, in its order.
+dbg=(--fragment "$TOP/bench/kernel/test-debug.config")
 mkdir -p "$scratch/frag"
 # The same fragment file by name, one option flipped: a silent difference.
 sed 's/^CONFIG_HIST_TRIGGERS=y$/CONFIG_HIST_TRIGGERS=n/' "$TOP/bench/kernel/septbench.config" \
 	>"$scratch/frag/septbench.config"
 grep -q '^CONFIG_HIST_TRIGGERS=n$' "$scratch/frag/septbench.config" || diag "fragment edit did not apply"
 
-run "$KBUILD" --tree "$tree" --rev main "${frags[@]}" --fragment "$scratch/frag/septbench.config" --config-only
+run "$KBUILD" --tree "$tree" --rev main "${frags[@]}" --fragment "$scratch/frag/septbench.config" "${dbg[@]}" --config-only
 is "$RC" 2 "fragment edited, same revision: refused with exit 2"
 case $ERR in *"config differs: CONFIG_HIST_TRIGGERS: y in "*", n in "*) r=0 ;; *) r=1 ;; esac
 ok $r "fragment edited: the differing option is named with both values"
@@ -65,12 +67,12 @@ if ! git -C "$tree" rev-parse -q --verify "$rev2^{commit}" >/dev/null; then
 		git -C "$tree" branch "$rev2" "$c"
 	) || diag "cannot make a second revision in $tree"
 fi
-run "$KBUILD" --tree "$tree" --rev "$rev2" "${frags[@]}" --fragment "$TOP/bench/kernel/septbench.config" --config-only
+run "$KBUILD" --tree "$tree" --rev "$rev2" "${frags[@]}" --fragment "$TOP/bench/kernel/septbench.config" "${dbg[@]}" --config-only
 is "$RC" 0 "second revision, same fragments: the config matches the set's, accepted"
-run "$KBUILD" --tree "$tree" --rev "$rev2" "${frags[@]}" --fragment "$scratch/frag/septbench.config" --config-only
+run "$KBUILD" --tree "$tree" --rev "$rev2" "${frags[@]}" --fragment "$scratch/frag/septbench.config" "${dbg[@]}" --config-only
 is "$RC:$(grep -c 'config differs: CONFIG_HIST_TRIGGERS' <<<"$ERR")" "2:1" \
 	"second revision, fragment edited: refused, the option named"
-run "$KBUILD" --tree "$tree" --rev "$rev2" "${frags[@]}" --fragment "$scratch/frag/septbench.config" \
+run "$KBUILD" --tree "$tree" --rev "$rev2" "${frags[@]}" --fragment "$scratch/frag/septbench.config" "${dbg[@]}" \
 	--config-only --accept-config
 is "$RC" 0 "--accept-config lets the differing config through"
 

@@ -24,3 +24,10 @@ $(BUILD)/tests/kvm-swp: $(BUILD)/tests/kvm/kvm_swp.o $(KVM_TEST_LIB_OBJS) | chec
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include tests/kvm/td.mk
+-include tests/kvm/sept_emu.mk
+
+all: $(BUILD)/tests/kvm-shared-bit
+
+$(BUILD)/tests/kvm-shared-bit: $(BUILD)/tests/kvm/kvm_shared_bit.o $(KVM_TEST_LIB_OBJS) | check-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -34,7 +34,7 @@ int main(void)
 	unsigned int level;
 	int r;
 
-	tap_plan(13);
+	tap_plan(17);
 	tap_ok(pt_init(&pt, area, AREA_GPA, size, false) == 0, "init");
 	tap_ok(pt.root == AREA_GPA, "root is the first page");
 
@@ -59,6 +59,33 @@ int main(void)
 	       pt_map(&pt, 1ull << 30, 1ull << 30, 2ull << 30, PT_LEVEL_1G) == 0 &&
 	       check_range(&pt, 1ull << 30, 2ull << 30, PT_LEVEL_1G) &&
 	       pt.used == 2 * 4096, "gbpages: 2 GiB as two 1G leaves, PML4 + PDPT only");
+
+	/*
+	 * sept-emu: tables reached at GPA | shared bit, every non-leaf
+	 * entry carrying it; system leaves at PA | bit, test memory plain.
+	 */
+	{
+		const uint64_t bit = 1ull << 39;
+		uint64_t *pml4 = area, *pdpt;
+		bool all = true;
+		unsigned int i;
+
+		tap_ok(pt_init(&pt, area, AREA_GPA, size, false) == 0 &&
+		       ((pt.table_bits = bit), pt_map(&pt, 0, bit, 4ull << 20, PT_LEVEL_2M) == 0) &&
+		       pt_map(&pt, GUEST_MEM_GPA, GUEST_MEM_GPA, 2ull << 20, PT_LEVEL_4K) == 0,
+		       "shared bit: system at PA | bit, test memory plain");
+		tap_ok(pt_walk(&pt, 0x100000, &pa, &level) && pa == (bit | 0x100000) && level == 2,
+		       "shared bit: VA 1M walks to GPA 1M | bit (2M leaf)");
+		tap_ok(pt_walk(&pt, GUEST_MEM_GPA + 8192, &pa, &level) &&
+		       pa == GUEST_MEM_GPA + 8192 && level == 1,
+		       "shared bit: test memory walks to its plain (private) GPA");
+		for (i = 0; i < 512; i++)
+			if (pml4[i] & 1)
+				all &= (pml4[i] & bit) != 0;
+		pdpt = (uint64_t *)((uint8_t *)area + ((pml4[0] & ~bit & ~0xfffull) - AREA_GPA));
+		all &= (pdpt[0] & bit) && (pdpt[4] & bit);
+		tap_ok(all, "shared bit: set in every non-leaf entry (PML4, PDPT)");
+	}
 
 	r = pt_init(&pt, area, AREA_GPA, 8192, false);
 	r = r ? r : pt_map(&pt, 0, 0, 4096, PT_LEVEL_4K);
