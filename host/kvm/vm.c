@@ -148,6 +148,11 @@ static int create_vcpu(struct vm *vm, unsigned int idx)
 	r = x86_setup_vcpu(vm, v);
 	if (r)
 		return r;
+	/* The rate guest TSC cycles convert to time with. */
+	if (!idx) {
+		r = ioctl(v->fd, KVM_GET_TSC_KHZ, NULL);
+		vm->tsc_khz = r > 0 ? (unsigned int)r : 0;
+	}
 	snprintf(what, sizeof(what), "vCPU %u", idx);
 	return kvm_stats_open(&v->stats, v->fd, what);
 }

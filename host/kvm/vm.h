@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "guest/abi.h"
+#include "guest/lathist.h"
 #include "kvm/backing.h"
 
 struct kvm_run;
@@ -120,6 +121,8 @@ struct vcpu_result {
 	uint64_t pages, writes;
 	uint64_t progress;		/* PROGRESS ucalls seen */
 	uint64_t map_gpa_exits;		/* KVM_HC_MAP_GPA_RANGE exits answered */
+	bool has_lat;			/* @lat holds this phase's per-op latencies */
+	struct lathist lat;		/* guest TSC cycles per op (vm_phase.latency) */
 };
 
 struct vm;
@@ -147,6 +150,7 @@ struct vm {
 	int fd;
 	unsigned int type;
 	unsigned int nr_vcpus;
+	unsigned int tsc_khz;		/* vCPU 0's KVM_GET_TSC_KHZ; 0: not told */
 	size_t run_size;
 	struct guest_mem sys;		/* slot 0 at GPA 0 */
 	struct guest_mem mem;		/* slot 1: test memory */
@@ -285,6 +289,7 @@ struct vm_phase {
 	uint64_t progress_pages;	/* 0: no PROGRESS ucalls */
 	const int *cpus;		/* pin vCPU i to cpus[i] (-1: none); NULL: none */
 	unsigned int timeout_ms;	/* 0: wait forever */
+	bool latency;			/* touch phases: every op timed into a lathist */
 };
 
 /*
@@ -301,6 +306,7 @@ struct vm_phase_result {
 	uint64_t pages;			/* sum over vCPUs */
 	unsigned int nr_vcpus;
 	struct vcpu_result *vcpu;	/* nr_vcpus entries */
+	unsigned int tsc_khz;		/* the guest's TSC rate (KVM_GET_TSC_KHZ); 0: unknown */
 	unsigned int nr_stats;
 	struct stat_delta *stats;	/* VM stats, then summed vCPU stats */
 };

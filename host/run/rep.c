@@ -4,6 +4,7 @@
  * with (failures, instrumentation, phase records).  Knows no backend.
  */
 #include "run/backend.h"
+#include "run/latency_json.h"
 #include "lib/interrupt.h"
 #include "lib/util.h"
 #include "trace/attribute.h"
@@ -123,6 +124,7 @@ json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops
 	json_t *ph = json_pack("{s:s, s:I, s:I}", "name", name, "ns", (json_int_t)ns,
 			       "ops", (json_int_t)ops);
 	unsigned int i;
+	json_t *lat;
 
 	if (res && res->vcpu) {
 		json_t *vcpus = json_array();
@@ -136,6 +138,8 @@ json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops
 	}
 	if (res && res->stats)
 		json_object_set_new(ph, "stats", stats_json(res));
+	if (res && res->vcpu && (lat = latency_json(res)))
+		json_object_set_new(ph, "latency", lat);
 	json_array_append_new(r->phases, ph);
 	return ph;
 }
