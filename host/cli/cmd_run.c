@@ -3,6 +3,7 @@
  * septbench run: resolve and check every scenario first (bad input exits 2
  * before anything exists), then create the results folder and run them.
  */
+#include "kvm/test_stall.h"
 #include "run/bench_dir.h"
 #include "cli/commands.h"
 #include "trace/counters.h"
@@ -633,6 +634,7 @@ static json_t *scenario_params(const struct scenario *s, const struct run_opts *
 	if (s->reference[0])
 		json_object_set_new(p, "reference", json_string(s->reference));
 	json_object_set_new(p, "convert_free", json_boolean(s->convert_free));
+	json_object_set_new(p, "latency", json_boolean(s->latency));
 	json_object_set_new(p, "mapping_size", json_integer((json_int_t)(s->mapping_size ?:
 						 backing_page_size(s->backing))));
 	return p;
@@ -814,6 +816,9 @@ int cmd_run(int argc, char **argv)
 	rc->env = env_collect();
 	rc->meta = json_object();
 	json_object_set_new(rc->meta, "latency", json_pack("{s:b}", "enabled", rc->opts.latency));
+	/* A test-only slow subset of faults: such a run is no measurement. */
+	if (test_stall_spec())
+		json_object_set_new(rc->meta, "test_stall", json_string(test_stall_spec()));
 	r = check_host_memory(rc);
 	if (!r)
 		r = setup_events(rc);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM, memslots and vCPUs; every failure names the step that failed. */
 #include "kvm/vm.h"
+#include "kvm/test_stall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -233,6 +234,13 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 		if (r)
 			return r;
 	}
+	if (test_stall_spec()) {
+		if (cfg->populate == POPULATE_HOST || cfg->private_mem || cfg->backing != BACKING_ANON)
+			return kvm_fail(EINVAL, "SEPTBENCH_TEST_STALL needs anon test memory that the host does not populate");
+		r = test_stall_arm(vm->mem.hva, vm->mem.size, &vm->stall);
+		if (r)
+			return r;
+	}
 	r = set_memslot(vm, 1, vm->mem_gpa, &vm->mem, 0);
 	if (!r && cfg->private_mem)
 		r = vm_set_private(vm, vm->mem_gpa, cfg->mem_size, true);
@@ -341,6 +349,7 @@ void vm_destroy(struct vm *vm)
 	/* Close the VM before unmapping its memory: no zaps on a live VM. */
 	vm_close_kvm(vm);
 	free(vm->vcpus);
+	test_stall_disarm(vm->stall);
 	guest_mem_free(&vm->mem);
 	guest_mem_free(&vm->sys);
 	if (vm->kvm_fd >= 0)

@@ -151,6 +151,7 @@ struct vm {
 	unsigned int type;
 	unsigned int nr_vcpus;
 	unsigned int tsc_khz;		/* vCPU 0's KVM_GET_TSC_KHZ; 0: not told */
+	struct test_stall *stall;	/* SEPTBENCH_TEST_STALL (tests only) */
 	size_t run_size;
 	struct guest_mem sys;		/* slot 0 at GPA 0 */
 	struct guest_mem mem;		/* slot 1: test memory */

@@ -111,6 +111,24 @@ void rep_instr_record(struct rep *r, json_t *ph)
 		attribution_phase_end(r->attr, ph);
 }
 
+void rep_host_op(struct rep *r, uint64_t t0)
+{
+	lathist_add(&r->host_lat, vm_now_ns() - t0);
+	r->host_lat_per_call = true;
+}
+
+void rep_host_latency(struct rep *r, json_t *ph)
+{
+	json_t *j;
+
+	if (!r->o->latency || !r->s->latency || !r->host_lat.count)
+		return;
+	j = latency_hist_json(&r->host_lat, 0, "ns");
+	json_object_set_new(j, "source", json_string("host-clock"));
+	json_object_set_new(j, "per", json_string("call"));
+	json_object_set_new(ph, "latency", j);
+}
+
 void rep_instr_abort(struct rep *r)
 {
 	counters_close(r->ctr);
