@@ -14,6 +14,7 @@
  *   0x1000    GDT              0x3000    TSS
  *   0x10000   struct guest_params (one page)
  *   0x20000   struct guest_vcpu[GUEST_MAX_VCPUS]
+ *   0x40000   struct lathist[GUEST_MAX_VCPUS] (per-op latency, lathist.h)
  *   0x100000  payload image (code, data, bss), at most 1 MiB
  *   0x200000  page tables, then one stack per vCPU (host sizes both)
  *
@@ -30,13 +31,15 @@
 #endif
 
 #define GUEST_ABI_MAGIC		0x54504553	/* "SEPT" */
-#define GUEST_ABI_VERSION	1
+#define GUEST_ABI_VERSION	2
 #define GUEST_IMAGE_MAGIC	0x47504553	/* "SEPG": payload header */
 
 #define GUEST_GDT_GPA		GUEST_U64(0x1000)
 #define GUEST_TSS_GPA		GUEST_U64(0x3000)
 #define GUEST_PARAMS_GPA	GUEST_U64(0x10000)
 #define GUEST_VCPUS_GPA		GUEST_U64(0x20000)
+#define GUEST_LATHIST_GPA	GUEST_U64(0x40000)
+#define GUEST_LATHIST_SIZE	GUEST_U64(0xC0000)
 #define GUEST_CODE_GPA		GUEST_U64(0x100000)
 #define GUEST_CODE_MAX		GUEST_U64(0x100000)
 #define GUEST_PT_GPA		GUEST_U64(0x200000)
@@ -130,6 +133,8 @@ struct guest_params {
 	uint32_t map_private;		/* GUEST_CMD_MAP_GPA: 1 to private, 0 to shared */
 	uint64_t progress_pages;	/* PROGRESS every so many pages; 0 = never */
 	uint64_t sys_size;		/* system slot bytes, read once at boot */
+	uint32_t latency;		/* 1: time every op into the vCPU's lathist */
+	uint32_t reserved;
 };
 
 /* One per vCPU; the host points GS.base at it. */
@@ -155,11 +160,18 @@ struct guest_image_header {
 	uint64_t end_gpa;		/* end of bss: the image's footprint */
 };
 
-_Static_assert(sizeof(struct guest_params) == 120, "guest_params layout");
+_Static_assert(sizeof(struct guest_params) == 128, "guest_params layout");
 _Static_assert(sizeof(struct guest_vcpu) == 256, "guest_vcpu layout");
 _Static_assert(sizeof(struct guest_image_header) == 32, "image header layout");
 _Static_assert(GUEST_VCPUS_GPA + GUEST_MAX_VCPUS * 256 <= GUEST_CODE_GPA,
 	       "vCPU blocks overlap the payload");
+_Static_assert(GUEST_VCPUS_GPA + GUEST_MAX_VCPUS * 256 <= GUEST_LATHIST_GPA,
+	       "vCPU blocks overlap the latency histograms");
+/* 1280: sizeof(struct lathist), checked where lathist.h is included. */
+_Static_assert(GUEST_LATHIST_GPA + GUEST_MAX_VCPUS * GUEST_U64(1280) <=
+	       GUEST_LATHIST_GPA + GUEST_LATHIST_SIZE &&
+	       GUEST_LATHIST_GPA + GUEST_LATHIST_SIZE <= GUEST_CODE_GPA,
+	       "latency histograms overlap the payload");
 
 /*
  * The slice of @pages that vCPU @idx of @nr walks when ranges are

@@ -8,6 +8,7 @@
 #include "abi.h"
 #include "idt.h"
 #include "pattern.h"
+#include "tsc.h"
 #include "touch.h"
 
 #include <stdbool.h>
@@ -28,15 +29,6 @@ static inline struct guest_vcpu *self(void)
 
 	asm volatile("mov %%gs:0, %0" : "=r"(v));
 	return v;
-}
-
-static inline uint64_t rdtsc_ordered(void)
-{
-	uint32_t lo, hi;
-
-	/* lfence on both sides keeps the loop's loads out of the window. */
-	asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
-	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline void cpu_relax(void)
@@ -139,8 +131,17 @@ static void touch(struct guest_vcpu *v)
 		.stamp = ((uint64_t)v->index << 48) | 1,
 		.progress = params->progress_pages,
 	};
-	v->tsc_start = rdtsc_ordered();
-	touch_walk(&w, &res, NULL, progress_ucall, v);
+	if (params->latency) {
+		struct lathist *lat = (struct lathist *)(GUEST_LATHIST_GPA +
+							 v->index * sizeof(*lat));
+
+		lathist_reset(lat);
+		v->tsc_start = rdtsc_ordered();
+		touch_walk(&w, &res, NULL, progress_ucall, v, lat);
+	} else {
+		v->tsc_start = rdtsc_ordered();
+		touch_walk(&w, &res, NULL, progress_ucall, v, NULL);
+	}
 	v->tsc_end = rdtsc_ordered();
 	v->pages = res.touched;
 	v->writes = res.writes;

@@ -12,7 +12,9 @@
 #define SEPTBENCH_GUEST_TOUCH_H
 
 #include "abi.h"
+#include "lathist.h"
 #include "pattern.h"
+#include "tsc.h"
 
 struct touch_walk {
 	uint64_t mem_gpa;		/* test memory, page 0 of the pattern's numbering */
@@ -32,15 +34,18 @@ struct touch_result {
 
 /*
  * @before(ctx, gpa, pass) runs before each access; @on_progress(ctx,
- * touched) every w->progress pages.  Either may be NULL.
+ * touched) every w->progress pages.  Either may be NULL.  With @lat, each
+ * op (@before and the access) is timed and recorded there; progress
+ * ucalls stay outside the op's window.
  */
 static inline __attribute__((always_inline))
 void touch_walk(const struct touch_walk *w, struct touch_result *res,
 		void (*before)(void *ctx, uint64_t gpa, uint32_t pass),
-		void (*on_progress)(void *ctx, uint64_t touched), void *ctx)
+		void (*on_progress)(void *ctx, uint64_t touched), void *ctx,
+		struct lathist *lat)
 {
 	uint64_t base = w->mem_gpa + w->first * GUEST_PAGE_SIZE, page;
-	uint64_t touched = 0, writes = 0, sum = 0;
+	uint64_t touched = 0, writes = 0, sum = 0, t0 = 0;
 	struct touch_iter it;
 	uint32_t pass;
 
@@ -50,6 +55,8 @@ void touch_walk(const struct touch_walk *w, struct touch_result *res,
 			uint64_t gpa = base + page * GUEST_PAGE_SIZE;
 			volatile uint64_t *p = (volatile uint64_t *)gpa;
 
+			if (lat)
+				t0 = rdtsc_ordered();
 			if (before)
 				before(ctx, gpa, pass);
 			if (pattern_is_write(w->first + page, w->seed, w->write_pct)) {
@@ -58,6 +65,8 @@ void touch_walk(const struct touch_walk *w, struct touch_result *res,
 			} else {
 				sum += *p;
 			}
+			if (lat)
+				lathist_add(lat, rdtsc_ordered() - t0);
 			touched++;
 			if (on_progress && w->progress && !(touched % w->progress))
 				on_progress(ctx, touched);

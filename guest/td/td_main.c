@@ -12,6 +12,7 @@
 #include "../abi.h"
 #include "../idt.h"
 #include "../pattern.h"
+#include "../tsc.h"
 #include "../touch.h"
 #include "tdcall.h"
 
@@ -51,14 +52,6 @@ struct td_cpu {
 static inline void cpu_relax(void)
 {
 	asm volatile("pause" ::: "memory");
-}
-
-static inline uint64_t rdtsc_ordered(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
-	return ((uint64_t)hi << 32) | lo;
 }
 
 /* Arguments first (the host cannot read our memory), then the number. */
@@ -302,9 +295,9 @@ static void run_phase(struct td_cpu *c, uint32_t cmd)
 	ucall(UCALL_START, NULL, 0);
 	t0 = rdtsc_ordered();
 	if (cmd & TD_RUN_ACCEPT)
-		touch_walk(&w, &res, accept_before, progress_ucall, c);
+		touch_walk(&w, &res, accept_before, progress_ucall, c, NULL);
 	else
-		touch_walk(&w, &res, NULL, progress_ucall, c);
+		touch_walk(&w, &res, NULL, progress_ucall, c, NULL);
 	t1 = rdtsc_ordered();
 	done[TD_DONE_PAGES] = res.touched;
 	done[TD_DONE_WRITES] = res.writes;

@@ -45,7 +45,8 @@ static void compare_usage(FILE *out)
 		"  --metric M[,M...]    verdict metric(s) of the timed phase: ns_per_op (default),\n"
 		"                       ops_per_s, vm.<stat>, vcpu.<stat> (KVM stats per op),\n"
 		"                       counter.<event> (perf counters per op, e.g. counter.instructions)\n"		"                       derived.<key> (the engine's own figures, e.g.\n"
-		"                       derived.kvm_ns_per_op: timed minus control per op)\n"
+		"                       derived.kvm_ns_per_op: timed minus control per op),\n"
+		"                       p50, p90, p99, p99.9, max (per-op latency, ns) or vcpu_spread\n"
 		"  --format F           stdout: text (default), md or json\n"
 		"  --resamples N        bootstrap resamples (default 10000)\n"
 		"  --seed N             bootstrap seed (default 1): same seed, same report\n"
@@ -75,6 +76,12 @@ static bool parse_threshold(const char *s, double *frac)
 
 static bool metric_name_ok(const char *m)
 {
+	static const char *const latency[] = { "p50", "p90", "p99", "p99.9", "max", "vcpu_spread" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(latency); i++)
+		if (!strcmp(m, latency[i]))
+			return true;
 	return !strcmp(m, "ns_per_op") || !strcmp(m, "ops_per_s") ||
 	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]) ||
 	       (!strncmp(m, "counter.", 8) && m[8]) || (!strncmp(m, "derived.", 8) && m[8]);
@@ -521,7 +528,7 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case 'm':
 			if (!add_metrics(&r.opts, optarg)) {
-				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, vm.<stat>, vcpu.<stat>, counter.<event>, derived.<key>)",
+				err_msg("compare: bad --metric '%s' (ns_per_op, ops_per_s, p50 .. p99.9, max, vcpu_spread, vm.<stat>, vcpu.<stat>, counter.<event>, derived.<key>)",
 					optarg);
 				goto out;
 			}

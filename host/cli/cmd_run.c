@@ -3,6 +3,7 @@
  * septbench run: resolve and check every scenario first (bad input exits 2
  * before anything exists), then create the results folder and run them.
  */
+#include "kvm/test_stall.h"
 #include "run/bench_dir.h"
 #include "cli/commands.h"
 #include "trace/counters.h"
@@ -53,7 +54,7 @@ struct run_cmd {
 	size_t nr_overrides;
 	const char *cpus, *node, *out, *label, *vm_type;
 	unsigned int timeout_s;
-	bool quiet, no_counters;
+	bool quiet, no_counters, no_latency;
 	const char *events;
 	struct pevent extra[MAX_EVENTS];
 	int nr_extra;
@@ -91,6 +92,7 @@ static void run_usage(FILE *out)
 		"  --events LIST       count these perf events too (perf names, system:tracepoint, rNNNN)\n"
 		"  --no-counters       no perf counters or tracepoint counts\n"
 		"  --attribute         add the hook attribution pass (bench/hooks.conf)\n"
+		"  --no-latency        no per-op latency histograms (every guest op is timed by default)\n"
 		"  --order O           interleaved (default: round r runs repetition r of every\n"
 		"                      scenario, shuffled each round) or blocks (suite order)\n"
 		"  --seed N            the shuffle's seed (default: from the clock; recorded)\n"
@@ -124,7 +126,7 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 	enum { O_MEM = 256, O_VCPUS, O_REPS, O_VMTYPE, O_BACKING, O_PATTERN, O_ACCESS,
 	       O_POPULATE, O_SET, O_CPUS, O_NODE, O_OUT, O_LABEL, O_TIMEOUT, O_QUIET,
 	       O_EVENTS, O_NO_COUNTERS, O_ATTRIBUTE, O_ORDER, O_SEED, O_SEPT_DELAY,
-	       O_SEPT_BUSY };
+	       O_SEPT_BUSY, O_NO_LATENCY };
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
 		{ "suite", required_argument, NULL, 'S' },
@@ -146,6 +148,7 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "no-counters", no_argument, NULL, O_NO_COUNTERS },
 		{ "attribute", no_argument, NULL, O_ATTRIBUTE },
+		{ "no-latency", no_argument, NULL, O_NO_LATENCY },
 		{ "order", required_argument, NULL, O_ORDER },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "sept-delay", required_argument, NULL, O_SEPT_DELAY },
@@ -209,6 +212,9 @@ static int parse_args(struct run_cmd *rc, int argc, char **argv)
 			break;
 		case O_ATTRIBUTE:
 			rc->opts.attribute = true;
+			break;
+		case O_NO_LATENCY:
+			rc->no_latency = true;
 			break;
 		case O_ORDER:
 			if (!schedule_parse_order(optarg, &rc->order))
@@ -708,6 +714,7 @@ static json_t *scenario_params(const struct scenario *s, const struct run_opts *
 	if (s->reference[0])
 		json_object_set_new(p, "reference", json_string(s->reference));
 	json_object_set_new(p, "convert_free", json_boolean(s->convert_free));
+	json_object_set_new(p, "latency", json_boolean(s->latency));
 	json_object_set_new(p, "mapping_size", json_integer((json_int_t)(s->mapping_size ?:
 						 backing_page_size(s->backing))));
 	return p;
@@ -902,9 +909,14 @@ int cmd_run(int argc, char **argv)
 	}
 	rc->opts.progress = !rc->quiet && isatty(STDERR_FILENO);
 	rc->opts.timeout_ms = rc->timeout_s * 1000;
+	rc->opts.latency = !rc->no_latency;
 
 	rc->env = env_collect();
 	rc->meta = json_object();
+	json_object_set_new(rc->meta, "latency", json_pack("{s:b}", "enabled", rc->opts.latency));
+	/* A test-only slow subset of faults: such a run is no measurement. */
+	if (test_stall_spec())
+		json_object_set_new(rc->meta, "test_stall", json_string(test_stall_spec()));
 	r = check_host_memory(rc);
 	if (!r)
 		r = setup_events(rc);

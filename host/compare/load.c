@@ -180,6 +180,49 @@ static bool extract_derived(struct cmp_scenario *s, struct cmp_phase *p, json_t 
 	return true;
 }
 
+/* The first phase @name of repetition @rep's "latency", or NULL. */
+static json_t *phase_latency(json_t *rep, const char *name)
+{
+	json_t *ph;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "phases"), i, ph)
+		if (!strcmp(json_string_value(json_object_get(ph, "name")), name))
+			return json_object_get(ph, "latency");
+	return NULL;
+}
+
+/*
+ * Per-op latency of the phase, where every repetition recorded it: each
+ * repetition's percentile is one value, so the bootstrap runs over
+ * repetitions, as for ns_per_op.  vcpu_spread only where vCPUs differ.
+ * False on allocation failure.
+ */
+static bool extract_latency(struct cmp_scenario *s, struct cmp_phase *p, json_t *reps,
+			    const char *name)
+{
+	static const char *const keys[] = { "p50", "p90", "p99", "p99.9", "max", "vcpu_spread" };
+	struct cmp_metric *m;
+	size_t r, k;
+
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		bool all = true;
+
+		for (r = 0; r < s->nr_reps && all; r++)
+			all = json_is_number(json_object_get(phase_latency(json_array_get(reps, r), name),
+							     keys[k]));
+		if (!all)
+			continue;
+		m = add_metric(p, keys[k], s->nr_reps, STATS_LOWER_IS_BETTER, false, true);
+		if (!m)
+			return false;
+		for (r = 0; r < s->nr_reps; r++)
+			m->x[r] = json_number_value(json_object_get(phase_latency(json_array_get(reps, r),
+										 name), keys[k]));
+	}
+	return true;
+}
+
 /*
  * Metrics of the phase @name: phases of that name within one repetition
  * are added up (a churn scenario may repeat them).  Returns 1 when the
@@ -298,6 +341,8 @@ static int extract_phase(struct cmp_scenario *s, json_t *reps, const char *name,
 		}
 	}
 	if (!strcmp(name, s->timed_phase) && !extract_derived(s, p, reps))
+		goto out;
+	if (!extract_latency(s, p, reps, name))
 		goto out;
 	ret = 1;
 out:

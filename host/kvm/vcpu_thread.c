@@ -6,6 +6,7 @@
  * and the clock starts when the host releases it.
  */
 #include "kvm/vm.h"
+#include "stats/lathist.h"
 
 #include <errno.h>
 #include <linux/kvm.h>
@@ -157,6 +158,26 @@ static bool handle_memory_fault(struct vcpu *v)
 	return true;
 }
 
+/*
+ * The guest's per-op histogram, copied out and checked: a histogram whose
+ * count is not the pages the guest says it touched is a broken figure.
+ */
+static bool copy_latency(struct vcpu *v)
+{
+	const struct lathist *h = vm_gpa_to_hva(v->vm, GUEST_LATHIST_GPA +
+						v->idx * sizeof(*h), sizeof(*h));
+
+	v->res.lat = *h;
+	if (!lathist_valid(&v->res.lat) || v->res.lat.count != v->res.pages) {
+		vcpu_fail(v, EPROTO, "latency histogram of vCPU %u inconsistent (%llu ops, %llu pages)",
+			  v->idx, (unsigned long long)v->res.lat.count,
+			  (unsigned long long)v->res.pages);
+		return false;
+	}
+	v->res.has_lat = true;
+	return true;
+}
+
 /* Handle one ucall; true when the vCPU's phase is over. */
 static bool handle_ucall(struct vcpu *v, const struct ucall *uc, uint64_t now)
 {
@@ -186,6 +207,8 @@ static bool handle_ucall(struct vcpu *v, const struct ucall *uc, uint64_t now)
 		v->res.pages = v->block->pages;
 		v->res.writes = v->block->writes;
 		v->res.sum = v->block->sum;
+		if (vm->params->latency && !copy_latency(v))
+			return true;
 		v->state = VCPU_DONE;
 		return true;
 	case UCALL_EXIT:
@@ -401,6 +424,7 @@ static void write_phase(struct vm *vm, const struct vm_phase *ph)
 	p->passes = ph->passes ? ph->passes : 1;
 	p->seed = ph->seed;
 	p->progress_pages = ph->progress_pages;
+	p->latency = ph->latency && ph->cmd == VM_PHASE_TOUCH;
 	p->arrived = 0;
 	p->abort = 0;
 	/* Publish the new phase number last; go still holds the old one. */
@@ -426,6 +450,7 @@ int vm_run_phase(struct vm *vm, const struct vm_phase *ph, struct vm_phase_resul
 		goto out;
 	}
 	res->nr_vcpus = vm->nr_vcpus;
+	res->tsc_khz = vm->tsc_khz;
 
 	write_phase(vm, ph);
 	vm->nr_ready = vm->nr_finished = 0;

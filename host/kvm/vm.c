@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM, memslots and vCPUs; every failure names the step that failed. */
 #include "kvm/vm.h"
+#include "kvm/test_stall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -177,6 +178,11 @@ static int create_vcpu(struct vm *vm, unsigned int idx)
 	r = x86_setup_vcpu(vm, v);
 	if (r)
 		return r;
+	/* The rate guest TSC cycles convert to time with. */
+	if (!idx) {
+		r = ioctl(v->fd, KVM_GET_TSC_KHZ, NULL);
+		vm->tsc_khz = r > 0 ? (unsigned int)r : 0;
+	}
 	snprintf(what, sizeof(what), "vCPU %u", idx);
 	return kvm_stats_open(&v->stats, v->fd, what);
 }
@@ -261,6 +267,13 @@ static int vm_build(struct vm *vm, const struct vm_config *cfg)
 		return r;
 	if (cfg->populate == POPULATE_HOST) {
 		r = guest_mem_populate(&vm->mem);
+		if (r)
+			return r;
+	}
+	if (test_stall_spec()) {
+		if (cfg->populate == POPULATE_HOST || cfg->private_mem || cfg->backing != BACKING_ANON)
+			return kvm_fail(EINVAL, "SEPTBENCH_TEST_STALL needs anon test memory that the host does not populate");
+		r = test_stall_arm(vm->mem.hva, vm->mem.size, &vm->stall);
 		if (r)
 			return r;
 	}
@@ -374,6 +387,7 @@ void vm_destroy(struct vm *vm)
 	/* Close the VM before unmapping its memory: no zaps on a live VM. */
 	vm_close_kvm(vm);
 	free(vm->vcpus);
+	test_stall_disarm(vm->stall);
 	guest_mem_free(&vm->mem);
 	guest_mem_free(&vm->sys);
 	if (vm->kvm_fd >= 0)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "guest/abi.h"
+#include "guest/lathist.h"
 #include "kvm/backing.h"
 
 struct kvm_run;
@@ -135,6 +136,8 @@ struct vcpu_result {
 	uint64_t implicit_conversions, implicit_pages;
 	/* convert_free: pages punched from guest_memfd, shared pages discarded. */
 	uint64_t punched_pages, discarded_pages;
+	bool has_lat;			/* @lat holds this phase's per-op latencies */
+	struct lathist lat;		/* guest TSC cycles per op (vm_phase.latency) */
 };
 
 struct vm;
@@ -162,6 +165,8 @@ struct vm {
 	int fd;
 	unsigned int type;
 	unsigned int nr_vcpus;
+	unsigned int tsc_khz;		/* vCPU 0's KVM_GET_TSC_KHZ; 0: not told */
+	struct test_stall *stall;	/* SEPTBENCH_TEST_STALL (tests only) */
 	size_t run_size;
 	struct guest_mem sys;		/* slot 0 at GPA 0 */
 	struct guest_mem mem;		/* slot 1: test memory */
@@ -323,6 +328,7 @@ struct vm_phase {
 	uint64_t progress_pages;	/* 0: no PROGRESS ucalls */
 	const int *cpus;		/* pin vCPU i to cpus[i] (-1: none); NULL: none */
 	unsigned int timeout_ms;	/* 0: wait forever */
+	bool latency;			/* touch phases: every op timed into a lathist */
 };
 
 /*
@@ -339,6 +345,7 @@ struct vm_phase_result {
 	uint64_t pages;			/* sum over vCPUs */
 	unsigned int nr_vcpus;
 	struct vcpu_result *vcpu;	/* nr_vcpus entries */
+	unsigned int tsc_khz;		/* the guest's TSC rate (KVM_GET_TSC_KHZ); 0: unknown */
 	unsigned int nr_stats;
 	struct stat_delta *stats;	/* VM stats, then summed vCPU stats */
 };

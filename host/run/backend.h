@@ -85,6 +85,9 @@ struct rep {
 	pid_t *tids;
 	unsigned int nr_labels;
 	void *hook_data;		/* a backend's, for the VM's phase hooks */
+	/* Host-driven phase: each call's time (one per phase unless timed per call). */
+	struct lathist host_lat;
+	bool host_lat_per_call;
 };
 
 /* Labels and buffers every repetition has; rep_fini() frees them. */
@@ -104,6 +107,15 @@ void rep_instr_begin(struct rep *r, const pid_t *vcpu_tids, unsigned int nr_vcpu
 void rep_instr_stop(struct rep *r);
 void rep_instr_record(struct rep *r, json_t *ph);
 void rep_instr_abort(struct rep *r);
+
+/*
+ * Host op latency: rep_host_op() after each call of a phase that makes
+ * many (@t0: vm_now_ns() before it); a phase that makes one gets its
+ * window as its one call.  rep_host_latency() records r->host_lat in
+ * @ph as "latency" (unless --no-latency).
+ */
+void rep_host_op(struct rep *r, uint64_t t0);
+void rep_host_latency(struct rep *r, json_t *ph);
 
 /* Append a phase record; @res may be NULL for phases without stats. */
 json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops,

@@ -200,6 +200,7 @@ enum engine_status dflt_teardown(struct rep *r, const char *name, bool control)
 	struct guest_mem c = { .fd = -1 };
 	uint64_t ops, t0, ns, cns = 0;
 	enum engine_status st = ENGINE_OK;
+	json_t *j;
 
 	ops = dflt_mappings_now(r);
 	if (control && control_prepare(r, &c))
@@ -211,7 +212,11 @@ enum engine_status dflt_teardown(struct rep *r, const char *name, bool control)
 	vm_close_kvm(r->vm);
 	ns = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	rep_instr_record(r, rep_add_phase(r, name, ns, ops, NULL));
+	j = rep_add_phase(r, name, ns, ops, NULL);
+	rep_instr_record(r, j);
+	lathist_reset(&r->host_lat);
+	lathist_add(&r->host_lat, ns);
+	rep_host_latency(r, j);
 	if (control) {
 		t0 = vm_now_ns();
 		guest_mem_free(&r->vm->mem);

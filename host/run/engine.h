@@ -31,6 +31,7 @@ struct run_opts {
 	struct counter_events *events;	/* perf counters per phase; NULL: none */
 	struct counter_events *tp_events; /* tracepoints, counted in a pass of their own */
 	bool attribute;			/* the hook attribution pass, for every scenario */
+	bool latency;			/* per-op latency histograms (off: --no-latency) */
 	const char *tracefs;		/* mount point, "" when not mounted */
 	const char *hooks_conf;		/* bench/hooks.conf */
 	const char *hook_variant;	/* before, after, none, unknown */

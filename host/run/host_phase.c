@@ -15,6 +15,8 @@ enum engine_status dflt_host_begin(struct rep *r, uint64_t *t0)
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
 	rep_instr_begin(r, NULL, 0);
+	lathist_reset(&r->host_lat);
+	r->host_lat_per_call = false;
 	*t0 = vm_now_ns();
 	return ENGINE_OK;
 }
@@ -26,6 +28,8 @@ enum engine_status dflt_host_stop(struct rep *r, uint64_t t0, uint64_t *ns,
 
 	*ns = vm_now_ns() - t0;
 	rep_instr_stop(r);
+	if (!r->host_lat_per_call)
+		lathist_add(&r->host_lat, *ns);
 	memset(res, 0, sizeof(*res));
 	err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_after) : 0;
 	if (!err && r->stats_vm)
@@ -43,6 +47,7 @@ json_t *dflt_host_record(struct rep *r, const char *name, uint64_t ns, uint64_t 
 	json_t *j = rep_add_phase(r, name, ns, ops, res);
 
 	rep_instr_record(r, j);
+	rep_host_latency(r, j);
 	vm_phase_result_free(res);
 	return j;
 }
@@ -57,6 +62,7 @@ struct vm_phase dflt_guest_phase(const struct rep *r, enum pattern pattern, unsi
 		.seed = r->s->seed,
 		.cpus = r->o->place.pin ? r->o->place.vcpu_cpu : NULL,
 		.timeout_ms = r->o->timeout_ms,
+		.latency = r->o->latency && r->s->latency,
 	};
 }
 

@@ -4,6 +4,7 @@
  * with (failures, instrumentation, phase records).  Knows no backend.
  */
 #include "run/backend.h"
+#include "run/latency_json.h"
 #include "lib/interrupt.h"
 #include "lib/util.h"
 #include "trace/attribute.h"
@@ -110,6 +111,24 @@ void rep_instr_record(struct rep *r, json_t *ph)
 		attribution_phase_end(r->attr, ph);
 }
 
+void rep_host_op(struct rep *r, uint64_t t0)
+{
+	lathist_add(&r->host_lat, vm_now_ns() - t0);
+	r->host_lat_per_call = true;
+}
+
+void rep_host_latency(struct rep *r, json_t *ph)
+{
+	json_t *j;
+
+	if (!r->o->latency || !r->s->latency || !r->host_lat.count)
+		return;
+	j = latency_hist_json(&r->host_lat, 0, "ns");
+	json_object_set_new(j, "source", json_string("host-clock"));
+	json_object_set_new(j, "per", json_string("call"));
+	json_object_set_new(ph, "latency", j);
+}
+
 void rep_instr_abort(struct rep *r)
 {
 	counters_close(r->ctr);
@@ -123,6 +142,7 @@ json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops
 	json_t *ph = json_pack("{s:s, s:I, s:I}", "name", name, "ns", (json_int_t)ns,
 			       "ops", (json_int_t)ops);
 	unsigned int i;
+	json_t *lat;
 
 	if (res && res->vcpu) {
 		json_t *vcpus = json_array();
@@ -136,6 +156,8 @@ json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops
 	}
 	if (res && res->stats)
 		json_object_set_new(ph, "stats", stats_json(res));
+	if (res && res->vcpu && (lat = latency_json(res)))
+		json_object_set_new(ph, "latency", lat);
 	json_array_append_new(r->phases, ph);
 	return ph;
 }

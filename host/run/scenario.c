@@ -79,6 +79,7 @@ void scenario_defaults(struct scenario *s)
 	s->cycles = 4;
 	s->seed = 1;
 	s->convert_free = true;
+	s->latency = true;
 }
 
 /* A table-driven enum option: value must be one of the table's names. */
@@ -200,6 +201,12 @@ bool scenario_set(struct scenario *s, const char *key, const char *value,
 		if (strcmp(value, "yes") && strcmp(value, "no"))
 			return fail_msg(err, err_size, "convert_free is yes or no, not '%s'", value);
 		s->convert_free = !strcmp(value, "yes");
+		return true;
+	}
+	if (!strcmp(key, "latency")) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return fail_msg(err, err_size, "latency is yes or no, not '%s'", value);
+		s->latency = !strcmp(value, "yes");
 		return true;
 	}
 	if (!strcmp(key, "attribute")) {

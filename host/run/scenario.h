@@ -67,6 +67,7 @@ struct scenario {
 	unsigned int write_pct;		/* 0 = read, 100 = write */
 	bool shared_range;		/* all vCPUs touch one range */
 	bool convert_free;		/* tdx: conversions free memory (QEMU's way) */
+	bool latency;			/* per-op latency histograms (run --no-latency: all off) */
 	enum populate populate;
 	enum split_mode split;
 	enum zap_cause zap;
