@@ -28,6 +28,15 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-DSEPTBENCH_VERSION='"$(VERSION)"'
+
+# The files that print the version are rebuilt when it changes (a commit
+# without edits to them would otherwise keep the old one).
+VERSIONED := host/cli/main host/cli/cmd_run host/check/bundle_collect
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+$(VERSIONED:%=$(BUILD)/%.o) $(VERSIONED:%=$(BUILD)/san/%.o): $(BUILD)/version.stamp
+FORCE:
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 

@@ -86,4 +86,32 @@ static inline void lathist_add(struct lathist *h, uint64_t v)
 		h->overflow++;
 }
 
+static inline int lathist_holds(const struct lathist *h, uint64_t v)
+{
+	uint32_t b = lathist_bucket(v);
+
+	return b == LATHIST_NR_BUCKETS ? h->overflow > 0 : h->buckets[b] > 0;
+}
+
+/*
+ * A histogram someone else wrote (the guest) is consistent: its layout,
+ * buckets that add up to its count, min and max in buckets that hold
+ * something.
+ */
+static inline int lathist_valid(const struct lathist *h)
+{
+	uint64_t n = h->overflow;
+	uint32_t i;
+
+	if (h->nr_buckets != LATHIST_NR_BUCKETS)
+		return 0;
+	for (i = 0; i < LATHIST_NR_BUCKETS; i++)
+		n += h->buckets[i];
+	if (n != h->count)
+		return 0;
+	if (!h->count)
+		return h->max == 0 && h->sum == 0;
+	return h->min <= h->max && lathist_holds(h, h->min) && lathist_holds(h, h->max);
+}
+
 #endif

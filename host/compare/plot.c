@@ -19,7 +19,7 @@
 
 static const char *const templates[] = {
 	"common.gp", "finish.gp", "summary.gp", "throughput.gp", "reps.gp", "dist.gp", "scaling.gp",
-	"hooks.gp", "vcpus.gp",
+	"hooks.gp", "vcpus.gp", "latency.gp",
 };
 
 static char plots_buf[PATH_MAX];
@@ -335,8 +335,8 @@ static void plot_scenario(FILE *gp, const struct cmp_report *r, const char *dir,
 	fprintf(gp, "\nload 'dist.gp'\n");
 }
 
-/* The vCPUs of @phase in repetition @rep of @doc (a scenario document), or NULL. */
-static const json_t *rep_vcpus(const json_t *doc, size_t rep, const char *phase)
+/* The first phase @phase of repetition @rep of @doc (a scenario document), or NULL. */
+static const json_t *rep_phase(const json_t *doc, size_t rep, const char *phase)
 {
 	const json_t *ph;
 	size_t i;
@@ -344,8 +344,145 @@ static const json_t *rep_vcpus(const json_t *doc, size_t rep, const char *phase)
 	json_array_foreach(json_object_get(json_array_get(json_object_get(doc, "reps"), rep),
 					   "phases"), i, ph)
 		if (!strcmp(json_string_value(json_object_get(ph, "name")) ?: "", phase))
-			return json_object_get(ph, "vcpus");
+			return ph;
 	return NULL;
+}
+
+/* The vCPUs of @phase in repetition @rep of @doc, or NULL. */
+static const json_t *rep_vcpus(const json_t *doc, size_t rep, const char *phase)
+{
+	return json_object_get(rep_phase(doc, rep, phase), "vcpus");
+}
+
+/* Latency buckets pooled over a side's repetitions: each bucket's end in ns, its count. */
+struct lat_pool {
+	double *end, *count;
+	size_t len, cap;
+	double total;
+};
+
+static bool lat_push(struct lat_pool *p, double end, double count)
+{
+	if (p->len == p->cap) {
+		size_t cap = p->cap * 2 + 64;
+		double *e = realloc(p->end, cap * sizeof(*e)), *c;
+
+		if (!e)
+			return false;
+		p->end = e;
+		c = realloc(p->count, cap * sizeof(*c));
+		if (!c)
+			return false;
+		p->count = c;
+		p->cap = cap;
+	}
+	p->end[p->len] = end;
+	p->count[p->len++] = count;
+	p->total += count;
+	return true;
+}
+
+/*
+ * Every repetition's per-op latency histogram of the timed phase, over
+ * every complete run of @side: guest cycles converted at the rate that
+ * run's guest reported, host ones already in ns.
+ */
+static void lat_gather(const struct cmp_side *side, const char *name, struct lat_pool *p)
+{
+	const struct cmp_scenario *s;
+	const json_t *lat, *b;
+	size_t run, rep, i;
+	double scale;
+
+	for (run = 0; run < side->nr_runs; run++) {
+		s = cmp_run_find(&side->runs[run], name);
+		if (!s || strcmp(s->status, "complete"))
+			continue;
+		for (rep = 0; rep < json_array_size(json_object_get(s->doc, "reps")); rep++) {
+			lat = json_object_get(rep_phase(s->doc, rep, s->timed_phase), "latency");
+			scale = 1;
+			if (!strcmp(json_string_value(json_object_get(lat, "bucket_unit")) ?: "", "cycles")) {
+				double khz = json_number_value(json_object_get(lat, "tsc_khz"));
+
+				if (!(khz > 0))
+					continue;
+				scale = 1e6 / khz;
+			}
+			json_array_foreach(json_object_get(lat, "buckets"), i, b)
+				if (!lat_push(p, json_number_value(json_array_get(b, 1)) * scale,
+					      json_number_value(json_array_get(b, 2))))
+					return;
+		}
+	}
+}
+
+/* Fraction of the pooled ops whose bucket ends at or below @x ns. */
+static double lat_cdf(const struct lat_pool *p, double x)
+{
+	double below = 0;
+	size_t i;
+
+	for (i = 0; i < p->len; i++)
+		if (p->end[i] <= x)
+			below += p->count[i];
+	return p->total > 0 ? below / p->total : NAN;
+}
+
+/*
+ * Where the timed phase recorded per-op latency: its CDF per side, all
+ * repetitions pooled, on a log axis with 8 points per power of two (the
+ * histograms' own resolution).
+ */
+static void plot_latency(FILE *gp, const struct cmp_report *r, const char *dir, size_t s)
+{
+	const char *name = r->names[s], *phase = NULL;
+	struct lat_pool *pool = calloc(r->nr_sides, sizeof(*pool));
+	const struct cmp_scenario *sc;
+	double lo = INFINITY, hi = 0;
+	char file[512], label[512];
+	size_t i, n = pool ? r->nr_sides : 0, j;
+	long k, k0, k1;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		sc = cmp_side_find(&r->sides[i], name);
+		if (sc && !phase)
+			phase = sc->timed_phase;
+		lat_gather(&r->sides[i], name, &pool[i]);
+		for (j = 0; j < pool[i].len; j++) {
+			lo = pool[i].end[j] < lo ? pool[i].end[j] : lo;
+			hi = pool[i].end[j] > hi ? pool[i].end[j] : hi;
+		}
+	}
+	if (!(hi > 0) || !phase)
+		goto out;
+	/* From a bucket below the fastest op, where every CDF is still 0. */
+	k0 = (long)floor(log2(lo) * 8) - 2;
+	k1 = (long)ceil(log2(hi) * 8) + 1;
+	snprintf(file, sizeof(file), "%s-latency.tsv", name);
+	f = open_tsv(dir, file, "latency_ns", r);
+	if (!f)
+		goto out;
+	for (k = k0; k <= k1; k++) {
+		double x = exp2((double)k / 8);
+
+		fprintf(f, "%.6g", x);
+		for (i = 0; i < r->nr_sides; i++)
+			fprintf(f, "\t%.6g", pool[i].total > 0 ? lat_cdf(&pool[i], x) : NAN);
+		fputc('\n', f);
+	}
+	fclose(f);
+	fprintf(gp, "data = '%s'; out = '%s-latency'; nruns = %zu; ", file, name, r->nr_sides);
+	snprintf(label, sizeof(label), "%s: per-op latency in the %s phase, every repetition pooled",
+		 name, phase);
+	gp_str(gp, "ttl", label);
+	fprintf(gp, "\nload 'latency.gp'\n");
+out:
+	for (i = 0; i < n; i++) {
+		free(pool[i].end);
+		free(pool[i].count);
+	}
+	free(pool);
 }
 
 /*
@@ -686,6 +823,7 @@ int cmp_plots(struct cmp_report *r, const char *dir)
 	for (i = 0; i < r->nr_names; i++) {
 		plot_scenario(gp, r, dir, i);
 		plot_vcpus(gp, r, dir, i);
+		plot_latency(gp, r, dir, i);
 		plot_hooks(gp, r, dir, i);
 	}
 	plot_scaling(gp, r, dir, "vcpus", "vCPUs");

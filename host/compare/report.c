@@ -229,7 +229,7 @@ static void verdict_line(char *buf, size_t size, const struct cmp_pair *pr,
 			 const struct cmp_opts *o)
 {
 	const struct cmp_stat *st;
-	size_t len = 0, k;
+	size_t len = 0, k, shown = 0;
 	char p[32], pa[32];
 
 	if (pr->state != CMP_COMPARED) {
@@ -244,19 +244,23 @@ static void verdict_line(char *buf, size_t size, const struct cmp_pair *pr,
 		st = timed_stat(pr, o->metrics[k]);
 		if (!st)
 			continue;
+		shown++;
 		if (isnan(st->ratio))
 			len += snprintf(buf + len, size - len,
-					"%s%s no ratio, median difference %+.4g", k ? "; " : " (",
+					"%s%s no ratio, median difference %+.4g", shown > 1 ? "; " : " (",
 					st->metric, st->diff);
 		else
 			len += snprintf(buf + len, size - len,
 					"%s%s %+.2f%%, 95%% CI %+.2f%%..%+.2f%%, p %s, p_adj %s",
-					k ? "; " : " (", st->metric, (st->ratio - 1) * 100,
+					shown > 1 ? "; " : " (", st->metric, (st->ratio - 1) * 100,
 					(st->ci_lo - 1) * 100, (st->ci_hi - 1) * 100,
 					fmt_p(p, sizeof(p), st->p),
 					fmt_p(pa, sizeof(pa), st->p_adj));
 	}
-	if (len < size && o->nr_metrics)
+	/* A scenario without the metric (no latency recorded, say) says so. */
+	if (len < size && !shown && o->nr_metrics)
+		snprintf(buf + len, size - len, " (no %s in its timed phase)", o->metrics[0]);
+	else if (len < size && shown)
 		snprintf(buf + len, size - len, ")");
 }
 

@@ -6,7 +6,6 @@
  * and the clock starts when the host releases it.
  */
 #include "kvm/vm.h"
-#include "stats/lathist.h"
 
 #include <errno.h>
 #include <linux/kvm.h>

@@ -502,6 +502,7 @@ static void scenario(struct page *pg, const char *name)
 		{ "-reps", "Every repetition in the order run: drift and warm-up." },
 		{ "-throughput", "Median throughput with the 95% CI of each median." },
 		{ "-vcpus", "Per vCPU: the median of each vCPU's own host time per op (a slow vCPU: contention or placement)." },
+		{ "-latency", "Per-op latency of the timed phase, every repetition pooled: the CDF of each side on a log axis (the tail is the top right)." },
 	};
 	const json_t *cmp, *scen;
 	char plot_name[300], v[256] = "";

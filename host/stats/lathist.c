@@ -23,30 +23,6 @@ void lathist_merge(struct lathist *dst, const struct lathist *src)
 		dst->buckets[i] += src->buckets[i];
 }
 
-static bool lathist_holds(const struct lathist *h, uint64_t v)
-{
-	uint32_t b = lathist_bucket(v);
-
-	return b == LATHIST_NR_BUCKETS ? h->overflow > 0 : h->buckets[b] > 0;
-}
-
-bool lathist_valid(const struct lathist *h)
-{
-	uint64_t n = h->overflow;
-	uint32_t i;
-
-	if (h->nr_buckets != LATHIST_NR_BUCKETS)
-		return false;
-	for (i = 0; i < LATHIST_NR_BUCKETS; i++)
-		n += h->buckets[i];
-	if (n != h->count)
-		return false;
-	if (!h->count)
-		return h->max == 0 && h->sum == 0;
-	/* The extremes must sit in buckets that are not empty. */
-	return h->min <= h->max && lathist_holds(h, h->min) && lathist_holds(h, h->max);
-}
-
 double lathist_quantile(const struct lathist *h, double q)
 {
 	uint64_t rank, seen = 0;

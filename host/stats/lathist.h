@@ -25,9 +25,6 @@ struct lathist_summary {
 /* Add @src into @dst (both lathist_reset() or filled). */
 void lathist_merge(struct lathist *dst, const struct lathist *src);
 
-/* A histogram the guest wrote is consistent: layout, bucket sum, min/max. */
-bool lathist_valid(const struct lathist *h);
-
 /*
  * The value at quantile @q (0 < q <= 1): the midpoint of the bucket that
  * holds the ceil(q * count)-th smallest value, clamped to [min, max], so

@@ -1,10 +1,8 @@
 # KVM smoke tests: need /dev/kvm, so they are not in UNIT_BINS.  Built by
 # `make` next to the driver; run them in scripts/vmtest.
 
-# Only the KVM library, util and the latency histogram it checks: not the
-# driver's other objects.
+# Only the KVM library and util: not the driver's other objects.
 KVM_TEST_LIB_OBJS := $(filter $(BUILD)/host/kvm/%,$(HOST_OBJS)) $(BUILD)/host/lib/util.o \
-	$(BUILD)/host/stats/lathist.o \
 	$(GUEST_PAYLOAD_OBJ)
 
 all: $(BUILD)/tests/kvm-smoke
