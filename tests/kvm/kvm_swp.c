@@ -29,7 +29,8 @@ static bool offered(void)
 		return false;
 	types = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES);
 	close(fd);
-	return types > 0 && (types & (1 << KVM_X86_SW_PROTECTED_VM));
+	/* A u32 mask: the test kernel's type 31 (sept-emu) makes the int negative. */
+	return types != -1 && ((unsigned int)types & (1u << KVM_X86_SW_PROTECTED_VM));
 }
 
 /* The probe's answer for @gpa: 1 private, 0 shared, -1 failed. */
