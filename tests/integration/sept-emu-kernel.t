@@ -9,6 +9,7 @@
 # dmesg; the same with -EBUSY injected every 5th ADD/AUG, the retries
 # counted; and no lockdep, KVM_PROVE_MMU, WARN or BUG report in the log.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/kernel-splat.sh"
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 [ "${SEPTBENCH_SKIP_KBUILD:-0}" = 1 ] && skip_all "SEPTBENCH_SKIP_KBUILD=1: the src test kernel is not built"
@@ -54,11 +55,7 @@ is "$(sed -n 's/^sept_emu_vms_checked=//p' "$o/params" 2>/dev/null):$(sed -n 's/
 is "$(sed -n 's/^sept_emu_busy_every=//p' "$o/params" 2>/dev/null)" 0 "sept_emu_busy_every set back to 0"
 
 # Lockdep, KVM_PROVE_MMU (KVM_MMU_WARN_ON is a WARN), KVM_BUG_ON (a WARN), BUG.
-splat='WARNING:|BUG:|INFO:|Call Trace|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator'
-n=$(grep -cE "$splat" "$o/dmesg" 2>/dev/null)
-[ -s "$o/dmesg" ] || n=missing
-[ "$n" = 0 ] || grep -E -m 20 "$splat" "$o/dmesg" 2>/dev/null | sed 's/^/#   /'
-is "$n" 0 "dmesg: no lockdep, KVM_PROVE_MMU, WARN or BUG report"
+no_splat "$o/dmesg" "dmesg: no lockdep, KVM_PROVE_MMU, WARN or BUG report"
 is "$(cat "$o/debug_locks" 2>/dev/null)" 1 "lockdep still on (debug_locks 1)"
 kdir=$(sed -n 's/^dir=//p' <<<"$("$TOP/scripts/kbuild" --test-kernel --cached --print-paths 2>/dev/null)")
 is "$(grep -cE '^CONFIG_(PROVE_LOCKING|KVM_PROVE_MMU)=y$' "$kdir/config" 2>/dev/null)" 2 \
