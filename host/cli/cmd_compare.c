@@ -5,6 +5,7 @@
  * significant regression, 1 with one (for `git bisect run`), 2 on bad
  * input, before anything is written.
  */
+#include "stats/lathist.h"
 #include "compare/compare.h"
 #include "cli/commands.h"
 #include "report/report.h"
@@ -76,11 +77,10 @@ static bool parse_threshold(const char *s, double *frac)
 
 static bool metric_name_ok(const char *m)
 {
-	static const char *const latency[] = { "p50", "p90", "p99", "p99.9", "max", "vcpu_spread" };
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(latency); i++)
-		if (!strcmp(m, latency[i]))
+	for (i = 0; i < LATHIST_NR_METRICS; i++)
+		if (!strcmp(m, lathist_metric_names[i]))
 			return true;
 	return !strcmp(m, "ns_per_op") || !strcmp(m, "ops_per_s") ||
 	       (!strncmp(m, "vm.", 3) && m[3]) || (!strncmp(m, "vcpu.", 5) && m[5]) ||

@@ -3,6 +3,7 @@
  * Reading results folders: every problem is one line naming the file, so
  * that `git bisect run` logs say what was wrong with the input.
  */
+#include "stats/lathist.h"
 #include "compare/compare.h"
 #include "lib/results_schema.h"
 #include "lib/util.h"
@@ -201,11 +202,11 @@ static json_t *phase_latency(json_t *rep, const char *name)
 static bool extract_latency(struct cmp_scenario *s, struct cmp_phase *p, json_t *reps,
 			    const char *name)
 {
-	static const char *const keys[] = { "p50", "p90", "p99", "p99.9", "max", "vcpu_spread" };
+	const char *const *keys = lathist_metric_names;
 	struct cmp_metric *m;
 	size_t r, k;
 
-	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+	for (k = 0; k < LATHIST_NR_METRICS; k++) {
 		bool all = true;
 
 		for (r = 0; r < s->nr_reps && all; r++)

@@ -115,6 +115,8 @@ void rep_instr_abort(struct rep *r);
  * @ph as "latency" (unless --no-latency).
  */
 void rep_host_op(struct rep *r, uint64_t t0);
+/* Is this repetition's latency recorded?  Else no clock reads per call. */
+bool rep_latency_on(const struct rep *r);
 void rep_host_latency(struct rep *r, json_t *ph);
 
 /* Append a phase record; @res may be NULL for phases without stats. */

@@ -152,16 +152,19 @@ enum engine_status dflt_guest(struct rep *r, const char *name, enum pattern patt
 static enum engine_status prefault_finish(struct rep *r, int fd, struct kvm_pre_fault_memory *range,
 					  int ret, uint64_t *calls)
 {
-	uint64_t t0;
+	bool lat = rep_latency_on(r);
+	uint64_t t0 = 0;
 
 	while (ret < 0 || range->size) {
 		if (ret < 0 && errno == EINTR && interrupted())
 			return ENGINE_INTERRUPTED;
 		if (ret < 0 && errno != EINTR && errno != EAGAIN)
 			return rep_fail_errno(r, "KVM_PRE_FAULT_MEMORY");
-		t0 = vm_now_ns();
+		if (lat)
+			t0 = vm_now_ns();
 		ret = ioctl(fd, KVM_PRE_FAULT_MEMORY, range);
-		rep_host_op(r, t0);
+		if (lat)
+			rep_host_op(r, t0);
 		(*calls)++;
 	}
 	return ENGINE_OK;
@@ -200,7 +203,8 @@ static enum engine_status prefault_bare(struct rep *r, uint64_t start, uint64_t 
  */
 enum engine_status dflt_prefault(struct rep *r, bool bare)
 {
-	uint64_t step = backing_page_size(r->s->backing), start = r->vm->mem_gpa, gpa, end, t0, ns, c0;
+	uint64_t step = backing_page_size(r->s->backing), start = r->vm->mem_gpa, gpa, end, t0, ns, c0 = 0;
+	bool lat = rep_latency_on(r);
 	struct kvm_pre_fault_memory range = { 0 };
 	int fd = r->vm->vcpus[0].fd, ret;
 	struct vm_phase_result res;
@@ -216,9 +220,11 @@ enum engine_status dflt_prefault(struct rep *r, bool bare)
 	for (gpa = start; gpa < end; gpa += step) {
 		range.gpa = gpa;
 		range.size = step;
-		c0 = vm_now_ns();
+		if (lat)
+			c0 = vm_now_ns();
 		ret = ioctl(fd, KVM_PRE_FAULT_MEMORY, &range);
-		rep_host_op(r, c0);
+		if (lat)
+			rep_host_op(r, c0);
 		calls++;
 		if ((ret < 0 || range.size) && (st = prefault_finish(r, fd, &range, ret, &calls))) {
 			rep_instr_abort(r);

@@ -62,7 +62,7 @@ struct vm_phase dflt_guest_phase(const struct rep *r, enum pattern pattern, unsi
 		.seed = r->s->seed,
 		.cpus = r->o->place.pin ? r->o->place.vcpu_cpu : NULL,
 		.timeout_ms = r->o->timeout_ms,
-		.latency = r->o->latency && r->s->latency,
+		.latency = rep_latency_on(r),
 	};
 }
 

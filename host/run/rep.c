@@ -117,11 +117,16 @@ void rep_host_op(struct rep *r, uint64_t t0)
 	r->host_lat_per_call = true;
 }
 
+bool rep_latency_on(const struct rep *r)
+{
+	return r->o->latency && r->s->latency;
+}
+
 void rep_host_latency(struct rep *r, json_t *ph)
 {
 	json_t *j;
 
-	if (!r->o->latency || !r->s->latency || !r->host_lat.count)
+	if (!rep_latency_on(r) || !r->host_lat.count)
 		return;
 	j = latency_hist_json(&r->host_lat, 0, "ns");
 	json_object_set_new(j, "source", json_string("host-clock"));

@@ -5,6 +5,9 @@
 
 const double lathist_quantiles[LATHIST_NR_QUANTILES] = { 0.5, 0.9, 0.99, 0.999 };
 const char *const lathist_quantile_names[LATHIST_NR_QUANTILES] = { "p50", "p90", "p99", "p99.9" };
+const char *const lathist_metric_names[LATHIST_NR_METRICS] = {
+	"p50", "p90", "p99", "p99.9", "max", "vcpu_spread",
+};
 
 void lathist_merge(struct lathist *dst, const struct lathist *src)
 {

@@ -16,6 +16,10 @@
 extern const double lathist_quantiles[LATHIST_NR_QUANTILES];	/* .5 .9 .99 .999 */
 extern const char *const lathist_quantile_names[LATHIST_NR_QUANTILES];
 
+/* What compare takes as latency metrics: the percentiles, max, vcpu_spread. */
+#define LATHIST_NR_METRICS 6
+extern const char *const lathist_metric_names[LATHIST_NR_METRICS];
+
 struct lathist_summary {
 	uint64_t count;
 	double min, max, mean;
