@@ -11,13 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool tdx_simulation(void)
-{
-	const char *v = getenv("SEPTBENCH_TDX_SIM");
-
-	return v && !strcmp(v, "1");
-}
-
 /* The readiness steps: every one a line; false with the exit 4 reason said. */
 static bool readiness(struct check_out *c, const json_t *env, bool sim)
 {

@@ -442,14 +442,6 @@ static int check_host_memory(struct run_cmd *rc)
 	return 0;
 }
 
-/* SEPTBENCH_TDX_SIM=1: --vm-type tdx runs the simulation (host/tdx/td_sim.c). */
-static bool tdx_simulation(void)
-{
-	const char *v = getenv("SEPTBENCH_TDX_SIM");
-
-	return v && !strcmp(v, "1");
-}
-
 /*
  * One VM type asked for: auto is tdx where the host can create a TD, else
  * default, and @note says why.  A type the host lacks: EXIT_UNSUPPORTED

@@ -202,3 +202,10 @@ char *str_trim(char *s)
 		*--e = '\0';
 	return s;
 }
+
+bool tdx_simulation(void)
+{
+	const char *v = getenv("SEPTBENCH_TDX_SIM");
+
+	return v && !strcmp(v, "1");
+}

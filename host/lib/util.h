@@ -53,6 +53,12 @@ bool parse_size(const char *s, uint64_t *bytes);
 /* Parse a whole non-negative decimal number; false on trailing junk. */
 bool parse_uint(const char *s, uint64_t max, uint64_t *val);
 
+/*
+ * SEPTBENCH_TDX_SIM=1: --vm-type tdx (run, check tdx) runs the simulated
+ * TD (host/tdx/td_sim.c) in a default VM.
+ */
+bool tdx_simulation(void);
+
 /* Strip leading and trailing white space in place; returns the start. */
 char *str_trim(char *s);
 
