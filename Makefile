@@ -140,8 +140,13 @@ unit-test: $(UNIT_BINS) $(BUILD)/septbench $(BUILD)/tests/pngstat
 
 # Two at a time: each test VM is one single-threaded TCG guest, and the
 # tests share nothing but read-only caches (kernels, initramfs, builds).
+# The longest first (minutes each, warm), so that two of them never end
+# the run alone.
+INTEGRATION_FIRST := ab-kexec kbuild sw-protected sept-emu engine compare-kernels check-tdx
+INTEGRATION_TESTS := $(INTEGRATION_FIRST:%=tests/integration/%.t) \
+	$(filter-out $(INTEGRATION_FIRST:%=tests/integration/%.t),$(sort $(wildcard tests/integration/*.t)))
 integration-test: all
-	prove -j2 --timer tests/integration/*.t
+	prove -j2 --timer $(INTEGRATION_TESTS)
 
 test:
 	@scripts/deps test
