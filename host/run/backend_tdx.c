@@ -43,6 +43,7 @@ static enum engine_status td_make(struct rep *r)
 		.write_pct = s->write_pct,
 		.stride = s->stride,
 		.seed = s->seed,
+		.latency = rep_latency_on(r),
 		.timeout_ms = r->o->timeout_ms,
 		.should_stop = interrupted,
 		.on_release = td_on_release,
@@ -76,7 +77,7 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 {
 	struct vm_phase_result res = {
 		.wall_ns = ph->wall_ns, .pages = ph->ops,
-		.nr_vcpus = ph->nr_vcpus, .vcpu = ph->vcpu,
+		.nr_vcpus = ph->nr_vcpus, .vcpu = ph->vcpu, .tsc_khz = ph->tsc_khz,
 	};
 	json_t *j;
 	int err;
