@@ -442,10 +442,10 @@ int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph
 	return r;
 }
 
-int td_session_prefault(struct td_session *s, struct td_phase *ph)
+int td_session_prefault(struct td_session *s, struct td_phase *ph, struct lathist *lat)
 {
 	struct kvm_pre_fault_memory range = { 0 };
-	uint64_t gpa, end = s->mem_gpa + s->mem_size, t0;
+	uint64_t gpa, end = s->mem_gpa + s->mem_size, t0, c0 = 0;
 	int ret;
 
 	memset(ph, 0, sizeof(*ph));
@@ -454,7 +454,11 @@ int td_session_prefault(struct td_session *s, struct td_phase *ph)
 		range.gpa = gpa;
 		range.size = SZ_4K;
 		do {
+			if (lat)
+				c0 = vm_now_ns();
 			ret = ioctl(s->vcpu_fd[0], KVM_PRE_FAULT_MEMORY, &range);
+			if (lat)
+				lathist_add(lat, vm_now_ns() - c0);
 		} while ((ret < 0 && (errno == EINTR || errno == EAGAIN)) || (!ret && range.size));
 		if (ret < 0)
 			return sfail(s, -errno, "KVM_PRE_FAULT_MEMORY at 0x%llx: %s",

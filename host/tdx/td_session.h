@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct lathist;
 struct vm;
 struct vcpu_result;
 
@@ -74,8 +75,11 @@ int td_session_create(struct td_session **sp, const struct td_session_config *cf
 int td_session_run(struct td_session *s, bool accept, struct td_phase *ph);
 /* Every vCPU MapGPAs its slice (2 MiB units) to shared or back to private. */
 int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph);
-/* KVM_PRE_FAULT_MEMORY over the test memory, 4K per call. */
-int td_session_prefault(struct td_session *s, struct td_phase *ph);
+/*
+ * KVM_PRE_FAULT_MEMORY over the test memory, 4K per call; each call
+ * (retries too) timed into @lat unless it is NULL.
+ */
+int td_session_prefault(struct td_session *s, struct td_phase *ph, struct lathist *lat);
 /* FALLOC_FL_PUNCH_HOLE over the test memory's guest_memfd range. */
 int td_session_punch(struct td_session *s, struct td_phase *ph);
 /*

@@ -12,7 +12,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 36
+plan 37
 work=$(mktemp -d "$TOP/.tdx-sim.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -59,6 +59,9 @@ diag "simulated TD fault-4k latency (ns), per repetition: $(reps "$s/fault-4k.js
 is "$(reps "$s/prefault-4k.json" accept "$latok") $(reps "$s/prefault-4k.json" accept '.latency.vcpus | length')" \
 	"guest-tsc 2048 ns true true guest-tsc 2048 ns true true 1 1" \
 	"prefault-4k: the accept phase's ops timed too, one vCPU"
+is "$(reps "$s/prefault-4k.json" prefault '.latency | "\(.source)/\(.per)/\(.count >= 2048)"') $(reps "$s/teardown.json" teardown .latency.count) $(reps "$s/zap-punch.json" zap .latency.count) $(reps "$s/zap-convert.json" zap '.latency // "none"')" \
+	"host-clock/call/true host-clock/call/true 1 1 1 1 none none" \
+	"host phases: each KVM_PRE_FAULT_MEMORY timed, a punch and a teardown as one call; a conversion has none"
 is "$(cat "$work/nolat.rc" 2>/dev/null) $(jq -r '.latency.enabled' "$(ls "$work"/nolat/*/meta.json 2>/dev/null | head -n 1)" 2>/dev/null) $(jq -rs '[.[] | .reps[]?.phases[] | select(.latency)] | length' "$work"/nolat/*/fault-4k.json "$work"/nolat/*/prefault-4k.json 2>/dev/null) $(jq -rs '[.[] | .reps[]?.phases[] | select(.name == "fault" or .name == "accept") | .ops] | join(",")' "$work"/nolat/*/fault-4k.json "$work"/nolat/*/prefault-4k.json 2>/dev/null)" \
 	"0 false 0 2048,2048" "--no-latency: exits 0, no phase has latency, the guest phases still ran"
 
