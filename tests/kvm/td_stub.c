@@ -5,7 +5,9 @@
  * mode on every vCPU, that every page of test memory is accepted exactly
  * once in the order guest/pattern.h gives (4K; 2M with the fallback to
  * 4K on a page-size mismatch), that the touch loop runs after the
- * accepts, and that conversions make the MapGPA exits KVM would make.
+ * accepts, that conversions make the MapGPA exits KVM would make, and
+ * that a run with TD_RUN_LATENCY reports its per-op histogram (and one
+ * without does not).
  * Needs /dev/kvm; run it in scripts/vmtest.
  *
  *   td-stub [-L]    -L: enter with EFER.LME set, exactly as a TD does
