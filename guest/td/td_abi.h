@@ -61,7 +61,7 @@
 #endif
 
 #define TD_ABI_MAGIC		0x44545053	/* "SPTD": td_params */
-#define TD_ABI_VERSION		1
+#define TD_ABI_VERSION		2	/* 2: TD_RUN_LATENCY and the LATHIST ucalls */
 #define TD_IMAGE_MAGIC		0x49545053	/* "SPTI": image header */
 
 #define TD_4G			TD_U64(0x100000000)
@@ -107,6 +107,26 @@
 /* Ucalls beyond enum guest_ucall (guest/abi.h). */
 #define TD_UCALL_BOOTED		0x40	/* args: CR0, CR4, EFER, GPAW << 32 | index */
 #define TD_UCALL_CONVERTED	0x41	/* args: GPA, size, to_shared, MapGPA calls made */
+#define TD_UCALL_LATHIST	0x42	/* args: enum td_lathist_arg */
+#define TD_UCALL_LATHIST_BUCKETS 0x43	/* 1..TD_UCALL_MAX_ARGS args: TD_LATHIST_ENTRY() */
+
+/*
+ * Latency.  A TD_CMD_RUN with TD_RUN_LATENCY times every op (the accept
+ * before a page's first touch, if any, and the touch) with two
+ * rdtsc_ordered() into a struct lathist (guest/lathist.h) on the vCPU's
+ * own stack: private memory, which the host cannot read.  After the
+ * timed window (its closing TSC read) and before DONE, the vCPU sends
+ * it: one TD_UCALL_LATHIST with the header, then its non-zero buckets in
+ * ascending index order, TD_UCALL_MAX_ARGS per TD_UCALL_LATHIST_BUCKETS
+ * (the last one holds the rest).  A histogram has LATHIST_NR_BUCKETS
+ * (304) buckets, so a report is at most 1 + 38 ucalls; the host refuses
+ * one whose entries do not arrive as announced, whose buckets do not add
+ * up (lathist_valid) or whose count is not DONE's pages.  Without the
+ * flag no histogram is kept and no LATHIST ucall is made.
+ */
+#define TD_LATHIST_ENTRY(idx, n) ((uint64_t)(idx) << 32 | (uint32_t)(n))
+#define TD_LATHIST_ENTRY_IDX(e)	((uint32_t)((e) >> 32))
+#define TD_LATHIST_ENTRY_COUNT(e) ((uint32_t)(e))
 
 /*
  * A command word: bits 7:0 the command, the rest its flags.  Some
@@ -118,6 +138,7 @@
 #define TD_CMD_SET		3	/* bits 15:8 field (enum td_field), operand value */
 #define TD_CMD_EXIT		4	/* UCALL_EXIT, then wait for ever */
 #define TD_RUN_ACCEPT		(1u << 8)	/* accept a page (chunk) before its first touch */
+#define TD_RUN_LATENCY		(1u << 9)	/* time every op; LATHIST ucalls before DONE */
 #define TD_CONVERT_SHARED	(1u << 8)	/* private -> shared; clear: shared -> private */
 
 /* TDX numbers the payload uses (facts: /work/shared/facts/tdx-abi.md). */
@@ -163,6 +184,17 @@ enum td_done_arg {
 	TD_DONE_CYCLES,		/* TSC around accept and touch */
 	TD_DONE_SUM,
 	TD_DONE_NR,
+};
+
+/* TD_UCALL_LATHIST arguments, in order: struct lathist's header. */
+enum td_lathist_arg {
+	TD_LH_COUNT,
+	TD_LH_SUM,
+	TD_LH_MIN,		/* UINT64_MAX when empty */
+	TD_LH_MAX,
+	TD_LH_OVERFLOW,
+	TD_LH_ENTRIES,		/* non-zero buckets the BUCKETS ucalls bring */
+	TD_LH_NR,
 };
 
 /* UCALL_ERROR arguments: the error, then two details. */

@@ -11,6 +11,7 @@
  */
 #include "../abi.h"
 #include "../idt.h"
+#include "../lathist.h"
 #include "../pattern.h"
 #include "../tsc.h"
 #include "../touch.h"
@@ -22,6 +23,9 @@
 #define PTE_LEAF_2M	0x83ull
 #define PTE_ADDR	0x000ffffffffff000ull
 #define CHUNK_PAGES	(GUEST_HUGE_SIZE / GUEST_PAGE_SIZE)
+
+/* run_phase keeps the histogram on the vCPU's stack: a small part of it. */
+_Static_assert(sizeof(struct lathist) <= TD_STACK_SIZE / 8, "lathist too big for the stack");
 
 void td_main(uint32_t index, uint32_t gpaw, uint32_t params_gpa);
 void __attribute__((noreturn)) td_exception(const uint64_t *frame);
@@ -254,8 +258,41 @@ static void progress_ucall(void *ctx, uint64_t touched)
 }
 
 /*
+ * After the window: the histogram's header, then its non-zero buckets,
+ * TD_UCALL_MAX_ARGS per ucall (td_abi.h, "Latency").
+ */
+static void report_lathist(const struct lathist *h)
+{
+	uint64_t hdr[TD_LH_NR], e[TD_UCALL_MAX_ARGS];
+	unsigned int n = 0;
+	uint32_t b;
+
+	hdr[TD_LH_COUNT] = h->count;
+	hdr[TD_LH_SUM] = h->sum;
+	hdr[TD_LH_MIN] = h->min;
+	hdr[TD_LH_MAX] = h->max;
+	hdr[TD_LH_OVERFLOW] = h->overflow;
+	hdr[TD_LH_ENTRIES] = 0;
+	for (b = 0; b < LATHIST_NR_BUCKETS; b++)
+		hdr[TD_LH_ENTRIES] += !!h->buckets[b];
+	ucall(TD_UCALL_LATHIST, hdr, TD_LH_NR);
+	for (b = 0; b < LATHIST_NR_BUCKETS; b++) {
+		if (!h->buckets[b])
+			continue;
+		e[n++] = TD_LATHIST_ENTRY(b, h->buckets[b]);
+		if (n == TD_UCALL_MAX_ARGS) {
+			ucall(TD_UCALL_LATHIST_BUCKETS, e, n);
+			n = 0;
+		}
+	}
+	if (n)
+		ucall(TD_UCALL_LATHIST_BUCKETS, e, n);
+}
+
+/*
  * The phase.  With 2M accepts the slices are whole chunks, so no chunk
- * is shared between two vCPUs.
+ * is shared between two vCPUs.  With TD_RUN_LATENCY each op (accept and
+ * touch) is timed into @lat, which goes to the host after the window.
  */
 static void run_phase(struct td_cpu *c, uint32_t cmd)
 {
@@ -263,6 +300,7 @@ static void run_phase(struct td_cpu *c, uint32_t cmd)
 	uint64_t done[TD_DONE_NR];
 	struct touch_result res;
 	struct touch_walk w;
+	struct lathist lat;
 
 	check_run(c);
 	if (c->run.accept_level == TD_ACCEPT_2M) {
@@ -292,13 +330,24 @@ static void run_phase(struct td_cpu *c, uint32_t cmd)
 	if (cmd & TD_RUN_ACCEPT && c->run.accept_level == TD_ACCEPT_2M)
 		forget_accepts(c, c->mem_gpa + first * GUEST_PAGE_SIZE, count * GUEST_PAGE_SIZE);
 	c->accepted = c->fallbacks = 0;
+	if (cmd & TD_RUN_LATENCY)
+		lathist_reset(&lat);
 	ucall(UCALL_START, NULL, 0);
+	/* Constant hooks and histogram per call: the untimed loop stays as it was. */
 	t0 = rdtsc_ordered();
-	if (cmd & TD_RUN_ACCEPT)
+	if (cmd & TD_RUN_LATENCY) {
+		if (cmd & TD_RUN_ACCEPT)
+			touch_walk(&w, &res, accept_before, progress_ucall, c, &lat);
+		else
+			touch_walk(&w, &res, NULL, progress_ucall, c, &lat);
+	} else if (cmd & TD_RUN_ACCEPT) {
 		touch_walk(&w, &res, accept_before, progress_ucall, c, NULL);
-	else
+	} else {
 		touch_walk(&w, &res, NULL, progress_ucall, c, NULL);
+	}
 	t1 = rdtsc_ordered();
+	if (cmd & TD_RUN_LATENCY)
+		report_lathist(&lat);
 	done[TD_DONE_PAGES] = res.touched;
 	done[TD_DONE_WRITES] = res.writes;
 	done[TD_DONE_ACCEPTED] = c->accepted;

@@ -43,6 +43,7 @@ static enum engine_status td_make(struct rep *r)
 		.write_pct = s->write_pct,
 		.stride = s->stride,
 		.seed = s->seed,
+		.latency = rep_latency_on(r),
 		.timeout_ms = r->o->timeout_ms,
 		.should_stop = interrupted,
 		.on_release = td_on_release,
@@ -71,12 +72,16 @@ static enum engine_status td_make(struct rep *r)
 	return ENGINE_OK;
 }
 
-/* Record a TD phase: timings from the session, stats from r->stats_vm. */
-static enum engine_status td_record(struct rep *r, const char *name, struct td_phase *ph)
+/*
+ * Record a TD phase: timings from the session, stats from r->stats_vm;
+ * a @host_driven one's latency is its calls' (rep.c).
+ */
+static enum engine_status td_record(struct rep *r, const char *name, struct td_phase *ph,
+				    bool host_driven)
 {
 	struct vm_phase_result res = {
 		.wall_ns = ph->wall_ns, .pages = ph->ops,
-		.nr_vcpus = ph->nr_vcpus, .vcpu = ph->vcpu,
+		.nr_vcpus = ph->nr_vcpus, .vcpu = ph->vcpu, .tsc_khz = ph->tsc_khz,
 	};
 	json_t *j;
 	int err;
@@ -103,6 +108,12 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 			"exits", (json_int_t)ph->implicit_conversions,
 			"pages", (json_int_t)ph->implicit_pages));
 	rep_instr_record(r, j);
+	/* Its calls timed, or its window as its one call. */
+	if (host_driven) {
+		if (!r->host_lat_per_call)
+			lathist_add(&r->host_lat, ph->wall_ns);
+		rep_host_latency(r, j);
+	}
 	res.vcpu = NULL;
 	vm_phase_result_free(&res);
 	td_session_phase_free(ph);
@@ -135,19 +146,22 @@ enum td_op {
 /* One TD phase: KVM stats and counters around @op, recorded as @name. */
 static enum engine_status td_phase_do(struct rep *r, const char *name, enum td_op op)
 {
+	bool host_driven = op == TD_PREFAULT || op == TD_PUNCH;
 	struct td_phase ph = { 0 };
 	enum engine_status st;
 	int err = -EINVAL;
 
-	st = td_begin(r, op != TD_PREFAULT && op != TD_PUNCH);
+	st = td_begin(r, !host_driven);
 	if (st)
 		return st;
+	lathist_reset(&r->host_lat);
+	r->host_lat_per_call = op == TD_PREFAULT && rep_latency_on(r);
 	switch (op) {
 	case TD_RUN:
 		err = td_session_run(r->td, true, &ph);
 		break;
 	case TD_PREFAULT:
-		err = td_session_prefault(r->td, &ph);
+		err = td_session_prefault(r->td, &ph, r->host_lat_per_call ? &r->host_lat : NULL);
 		break;
 	case TD_TO_SHARED:
 	case TD_TO_PRIVATE:
@@ -162,7 +176,7 @@ static enum engine_status td_phase_do(struct rep *r, const char *name, enum td_o
 		td_session_phase_free(&ph);
 		return td_fail(r, err, name);
 	}
-	return td_record(r, name, &ph);
+	return td_record(r, name, &ph, host_driven);
 }
 
 /* The guest accepts each page (4K) before its first touch: the accept is the fault. */
@@ -203,6 +217,7 @@ static enum engine_status td_zap(struct rep *r, enum zap_cause cause)
 static enum engine_status td_teardown(struct rep *r, const char *name, bool control)
 {
 	uint64_t t0, pages = td_session_mapped_pages(r->td);
+	json_t *j;
 
 	rep_instr_begin(r, NULL, 0);
 	t0 = vm_now_ns();
@@ -211,7 +226,11 @@ static enum engine_status td_teardown(struct rep *r, const char *name, bool cont
 	r->stats_vm = NULL;
 	t0 = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	rep_instr_record(r, rep_add_phase(r, name, t0, pages, NULL));
+	j = rep_add_phase(r, name, t0, pages, NULL);
+	rep_instr_record(r, j);
+	lathist_reset(&r->host_lat);
+	lathist_add(&r->host_lat, t0);
+	rep_host_latency(r, j);
 	return ENGINE_OK;
 }
 

@@ -87,6 +87,8 @@ void td_rt_script(struct td_rt *rt, unsigned int vcpu, const uint32_t *w, unsign
 	rt->vcpus[vcpu].script = w;
 	rt->vcpus[vcpu].script_len = n;
 	rt->vcpus[vcpu].script_pos = 0;
+	rt->vcpus[vcpu].has_lat = false;
+	td_lat_rx_reset(&rt->vcpus[vcpu].lat);
 }
 
 void td_rt_count_map_exit(struct td_rt *rt, uint64_t pages, bool to_private)
@@ -96,11 +98,46 @@ void td_rt_count_map_exit(struct td_rt *rt, uint64_t pages, bool to_private)
 	__atomic_fetch_add(&rt->map_pages, pages, __ATOMIC_RELAXED);
 }
 
+/* A LATHIST ucall: only in a run that asked for latency. */
+static void lathist_ucall(struct td_rt_vcpu *v, uint32_t nr, const uint64_t *a, int n)
+{
+	char why[160];
+	bool ok;
+
+	v->nr_lathist++;
+	if (!v->want_lat) {
+		td_rt_fail(v, "LATHIST ucall in a run without latency");
+		return;
+	}
+	ok = nr == TD_UCALL_LATHIST ? td_lat_rx_header(&v->lat, a, n, why, sizeof(why)) :
+	     td_lat_rx_buckets(&v->lat, a, n, why, sizeof(why));
+	if (!ok)
+		td_rt_fail(v, "%s", why);
+}
+
+/* DONE: with latency, the histogram must be complete and count the pages. */
+static void done_ucall(struct td_rt_vcpu *v, const uint64_t *a)
+{
+	char why[160];
+
+	v->t_done = now_ns();
+	v->nr_done++;
+	memcpy(v->done, a, sizeof(v->done));
+	v->has_lat = false;
+	if (!v->want_lat)
+		return;
+	if (!td_lat_rx_finish(&v->lat, v->done[TD_DONE_PAGES], why, sizeof(why))) {
+		td_rt_fail(v, "%s", why);
+		return;
+	}
+	v->has_lat = true;
+}
+
 static void ucall(struct td_rt_vcpu *v, uint32_t nr)
 {
 	uint64_t a[TD_UCALL_MAX_ARGS];
+	int n = td_ucall_take(&v->args, a);
 
-	td_ucall_take(&v->args, a);
 	switch (nr) {
 	case TD_UCALL_BOOTED:
 		v->booted = true;
@@ -109,14 +146,18 @@ static void ucall(struct td_rt_vcpu *v, uint32_t nr)
 	case UCALL_START:
 		v->t_start = now_ns();
 		v->nr_start++;
+		if (v->want_lat)
+			td_lat_rx_reset(&v->lat);
 		break;
 	case UCALL_PROGRESS:
 		v->nr_progress++;
 		break;
 	case UCALL_DONE:
-		v->t_done = now_ns();
-		v->nr_done++;
-		memcpy(v->done, a, sizeof(v->done));
+		done_ucall(v, a);
+		break;
+	case TD_UCALL_LATHIST:
+	case TD_UCALL_LATHIST_BUCKETS:
+		lathist_ucall(v, nr, a, n);
 		break;
 	case TD_UCALL_CONVERTED:
 		v->t_converted = now_ns();

@@ -21,6 +21,7 @@
 #define SEPTBENCH_TDX_TD_RUN_H
 
 #include "tdx/kvm_io.h"
+#include "tdx/td_lathist.h"
 #include "tdx/td_ucall.h"
 
 #include <pthread.h>
@@ -43,12 +44,21 @@ struct td_rt_vcpu {
 	const uint32_t *script;
 	unsigned int script_len, script_pos;
 	bool parked;			/* in an IN on TD_CMD_PORT, unanswered */
+	/*
+	 * The script's RUN asks for latency (TD_RUN_LATENCY): the owner sets
+	 * it with the script.  Then every DONE must come after a complete,
+	 * consistent LATHIST report counting its pages (has_lat, @lat.h),
+	 * else the vCPU fails; without it a LATHIST ucall fails the vCPU.
+	 */
+	bool want_lat;
 	struct td_ucall_args args;
 	/* Results. */
 	bool booted;
 	uint64_t boot[4];		/* CR0, CR4, EFER, GPAW << 32 | index */
-	unsigned int nr_start, nr_done, nr_converted, nr_exit, nr_progress;
+	unsigned int nr_start, nr_done, nr_converted, nr_exit, nr_progress, nr_lathist;
 	uint64_t done[TD_DONE_NR];	/* the last DONE */
+	bool has_lat;			/* the last DONE came with its histogram in @lat */
+	struct td_lat_rx lat;
 	uint64_t converted[4][4];	/* the CONVERTED ucalls, first four */
 	uint64_t last_converted[4];	/* GPA, size, to_shared, MapGPA calls */
 	uint64_t t_cmd, t_start, t_done, t_converted;	/* CLOCK_MONOTONIC_RAW ns */
@@ -97,7 +107,10 @@ int td_rt_init(struct td_rt *rt, struct kvm_io *io, unsigned int nr_vcpus, const
 void td_rt_free(struct td_rt *rt);
 /* Mark vCPU @v failed with a one-line reason (the runtime and the simulation). */
 void td_rt_fail(struct td_rt_vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Give vCPU @vcpu its commands for the next run (@w must outlive it). */
+/*
+ * Give vCPU @vcpu its commands for the next run (@w must outlive it);
+ * forgets the last histogram (set want_lat after this).
+ */
 void td_rt_script(struct td_rt *rt, unsigned int vcpu, const uint32_t *w, unsigned int n);
 /*
  * Run every vCPU on its own thread until its script is used up (it then

@@ -43,6 +43,8 @@ struct td_session {
 	const int *vcpu_fd;
 	uint32_t (*scripts)[SCRIPT_WORDS];
 	unsigned int timeout_ms;
+	bool latency;
+	unsigned int lat_tsc_khz;	/* what guest cycles convert with, both platforms */
 	void (*on_release)(void *ctx, const pid_t *tids, unsigned int nr);
 	void *hook_ctx;
 	pid_t *tids;
@@ -107,6 +109,9 @@ static int create_sim(struct td_session *s, const struct td_session_config *cfg)
 	s->vcpu_fd = s->sim.vcpu_fd;
 	s->mem_fd = s->sim.mem.fd;
 	s->mem_off = 0;
+	/* A default VM's TSC: the histograms' rate, not a TD's (td_session_tsc_khz). */
+	r = ioctl(s->vcpu_fd[0], KVM_GET_TSC_KHZ, 0);
+	s->lat_tsc_khz = r > 0 ? (unsigned int)r : 0;
 	return 0;
 }
 
@@ -160,6 +165,7 @@ static int create_real(struct td_session *s, const struct td_session_config *cfg
 	s->vcpu_fd = s->td.vcpu_fd;
 	s->mem_fd = s->td.gmem_fd;
 	s->mem_off = sys_size;
+	s->lat_tsc_khz = s->td.tsc_khz;
 	return 0;
 }
 
@@ -233,6 +239,7 @@ int td_session_create(struct td_session **sp, const struct td_session_config *cf
 	s->mem_gpa = TD_MEM_GPA;
 	s->mem_size = cfg->mem_size;
 	s->timeout_ms = cfg->timeout_ms;
+	s->latency = cfg->latency;
 	s->on_release = cfg->on_release;
 	s->hook_ctx = cfg->hook_ctx;
 	s->scripts = calloc(cfg->nr_vcpus, sizeof(*s->scripts));
@@ -329,9 +336,12 @@ int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)
 		return sfail(s, -ENOMEM, "phase results");
 	}
 	ph->nr_vcpus = s->nr_vcpus;
+	ph->tsc_khz = s->lat_tsc_khz;
 	for (i = 0; i < s->nr_vcpus; i++) {
-		s->scripts[i][0] = TD_CMD_RUN | (accept ? TD_RUN_ACCEPT : 0);
+		s->scripts[i][0] = TD_CMD_RUN | (accept ? TD_RUN_ACCEPT : 0) |
+				   (s->latency ? TD_RUN_LATENCY : 0);
 		td_rt_script(s->rt, i, s->scripts[i], 1);
+		s->rt->vcpus[i].want_lat = s->latency;
 		before[i] = s->rt->vcpus[i].nr_done;
 	}
 	counts_before(s, &sh, &pv, &pg);
@@ -350,6 +360,15 @@ int td_session_run(struct td_session *s, bool accept, struct td_phase *ph)
 		vr->tsc_cycles = v->done[TD_DONE_CYCLES];
 		vr->pages = v->done[TD_DONE_PAGES];
 		vr->writes = v->done[TD_DONE_WRITES];
+		/* td_run.c checked it against the pages at DONE, else the vCPU failed. */
+		if (s->latency && !v->has_lat) {
+			r = sfail(s, -EPROTO, "vCPU %u: no latency histogram", i);
+			break;
+		}
+		if (v->has_lat) {
+			vr->lat = v->lat.h;
+			vr->has_lat = true;
+		}
 		ph->ops += vr->pages;
 		ph->accepted += v->done[TD_DONE_ACCEPTED];
 		if (v->t_done > last)
@@ -423,10 +442,10 @@ int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph
 	return r;
 }
 
-int td_session_prefault(struct td_session *s, struct td_phase *ph)
+int td_session_prefault(struct td_session *s, struct td_phase *ph, struct lathist *lat)
 {
 	struct kvm_pre_fault_memory range = { 0 };
-	uint64_t gpa, end = s->mem_gpa + s->mem_size, t0;
+	uint64_t gpa, end = s->mem_gpa + s->mem_size, t0, c0 = 0;
 	int ret;
 
 	memset(ph, 0, sizeof(*ph));
@@ -435,7 +454,11 @@ int td_session_prefault(struct td_session *s, struct td_phase *ph)
 		range.gpa = gpa;
 		range.size = SZ_4K;
 		do {
+			if (lat)
+				c0 = vm_now_ns();
 			ret = ioctl(s->vcpu_fd[0], KVM_PRE_FAULT_MEMORY, &range);
+			if (lat)
+				lathist_add(lat, vm_now_ns() - c0);
 		} while ((ret < 0 && (errno == EINTR || errno == EAGAIN)) || (!ret && range.size));
 		if (ret < 0)
 			return sfail(s, -errno, "KVM_PRE_FAULT_MEMORY at 0x%llx: %s",

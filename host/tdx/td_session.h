@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct lathist;
 struct vm;
 struct vcpu_result;
 
@@ -31,6 +32,7 @@ struct td_session_config {
 	uint32_t pattern;		/* enum guest_pattern */
 	uint32_t write_pct;
 	uint64_t stride, seed;
+	bool latency;			/* accept-and-touch phases: per-op histograms */
 	unsigned int timeout_ms;	/* per phase; 0 = none */
 	bool (*should_stop)(void);	/* Ctrl-C: a phase ends with -EINTR */
 	/*
@@ -56,7 +58,8 @@ struct td_phase {
 	uint64_t exits_shared, exits_private, exit_pages;	/* MapGPA exits seen */
 	uint64_t implicit_conversions, implicit_pages;	/* KVM_EXIT_MEMORY_FAULTs converted */
 	unsigned int nr_vcpus;
-	struct vcpu_result *vcpu;	/* per vCPU (guest phases), else NULL */
+	struct vcpu_result *vcpu;	/* per vCPU (guest phases), else NULL; lat with latency */
+	unsigned int tsc_khz;		/* the guest TSC rate the histograms convert with; 0: unknown */
 };
 
 struct td_session;
@@ -64,12 +67,19 @@ struct td_session;
 /* Build and boot; 0 or -errno with @err set and nothing left open. */
 int td_session_create(struct td_session **sp, const struct td_session_config *cfg, char *err,
 		      size_t err_size);
-/* Every vCPU accepts (if @accept) and touches its slice. */
+/*
+ * Every vCPU accepts (if @accept) and touches its slice; with the
+ * config's latency each vCPU's result has its histogram (has_lat), sent
+ * after the window, checked to count the pages it touched.
+ */
 int td_session_run(struct td_session *s, bool accept, struct td_phase *ph);
 /* Every vCPU MapGPAs its slice (2 MiB units) to shared or back to private. */
 int td_session_convert(struct td_session *s, bool to_shared, struct td_phase *ph);
-/* KVM_PRE_FAULT_MEMORY over the test memory, 4K per call. */
-int td_session_prefault(struct td_session *s, struct td_phase *ph);
+/*
+ * KVM_PRE_FAULT_MEMORY over the test memory, 4K per call; each call
+ * (retries too) timed into @lat unless it is NULL.
+ */
+int td_session_prefault(struct td_session *s, struct td_phase *ph, struct lathist *lat);
 /* FALLOC_FL_PUNCH_HOLE over the test memory's guest_memfd range. */
 int td_session_punch(struct td_session *s, struct td_phase *ph);
 /*

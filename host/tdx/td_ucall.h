@@ -19,7 +19,10 @@ struct td_ucall_args {
 
 /* One argument word; false when the guest sent more than fits. */
 bool td_ucall_arg(struct td_ucall_args *a, uint32_t word);
-/* The gathered arguments as u64s (missing ones 0); starts afresh. */
-void td_ucall_take(struct td_ucall_args *a, uint64_t out[TD_UCALL_MAX_ARGS]);
+/*
+ * The gathered arguments as u64s (missing ones 0); starts afresh.  How
+ * many the guest sent, or -1 for an odd number of words.
+ */
+int td_ucall_take(struct td_ucall_args *a, uint64_t out[TD_UCALL_MAX_ARGS]);
 
 #endif

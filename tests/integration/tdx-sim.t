@@ -12,7 +12,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 31
+plan 37
 work=$(mktemp -d "$TOP/.tdx-sim.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -48,6 +48,23 @@ is "$(reps "$s/teardown.json" teardown .ops) $(reps "$s/teardown.json" fault .ac
 	"2048 2048 2048 2048" "teardown: destruction with 2048 accepted pages"
 is "$(reps "$s/prefault-4k.json" destroy .ops) $(reps "$s/zap-convert.json" destroy .ops) $(reps "$s/zap-punch.json" destroy .ops)" \
 	"2048 2048 0 0 0 0" "destroy reclaims what is mapped: pre-faulted and accepted once, nothing after a conversion or punch"
+# Per-op latency: the guest's histogram, sent after the window, one op
+# per page touched (td_run.c refuses any other), percentiles in order.
+latok='.latency | "\(.source) \(.count) \(.unit) \(.tsc_khz > 0) \(.min <= .p50 and .p50 <= .p99 and .p99 <= .max)"'
+is "$(reps "$s/fault-4k.json" fault "$latok") / $(reps "$s/fault-4k.json" fault '.ops')" \
+	"guest-tsc 2048 ns true true guest-tsc 2048 ns true true / 2048 2048" \
+	"fault-4k: latency on every repetition, count == pages touched, min <= p50 <= p99 <= max (ns)"
+diag "simulated TD fault-4k latency (ns), per repetition: $(reps "$s/fault-4k.json" fault \
+	'.latency | "p50 \(.p50) p99 \(.p99) max \(.max)"')"
+is "$(reps "$s/prefault-4k.json" accept "$latok") $(reps "$s/prefault-4k.json" accept '.latency.vcpus | length')" \
+	"guest-tsc 2048 ns true true guest-tsc 2048 ns true true 1 1" \
+	"prefault-4k: the accept phase's ops timed too, one vCPU"
+is "$(reps "$s/prefault-4k.json" prefault '.latency | "\(.source)/\(.per)/\(.count >= 2048)"') $(reps "$s/teardown.json" teardown .latency.count) $(reps "$s/zap-punch.json" zap .latency.count) $(reps "$s/zap-convert.json" zap '.latency // "none"')" \
+	"host-clock/call/true host-clock/call/true 1 1 1 1 none none" \
+	"host phases: each KVM_PRE_FAULT_MEMORY timed, a punch and a teardown as one call; a conversion has none"
+is "$(cat "$work/nolat.rc" 2>/dev/null) $(jq -r '.latency.enabled' "$(ls "$work"/nolat/*/meta.json 2>/dev/null | head -n 1)" 2>/dev/null) $(jq -rs '[.[] | .reps[]?.phases[] | select(.latency)] | length' "$work"/nolat/*/fault-4k.json "$work"/nolat/*/prefault-4k.json 2>/dev/null) $(jq -rs '[.[] | .reps[]?.phases[] | select(.name == "fault" or .name == "accept") | .ops] | join(",")' "$work"/nolat/*/fault-4k.json "$work"/nolat/*/prefault-4k.json 2>/dev/null)" \
+	"0 false 0 2048,2048" "--no-latency: exits 0, no phase has latency, the guest phases still ran"
+
 is "$(jq -r '"\(.status): \(.reason)"' "$s/fault-2m.json" 2>/dev/null)" \
 	"unsupported: mainline maps private memory at 4K only (the TDX hugepage series is needed)" \
 	"fault-2m: unsupported, with the reason"
@@ -91,6 +108,8 @@ ge "$v" 2048
 ok $? "kvm:kvm_page_fault >= 2048 in the fault phase of the tracepoint pass (got $v)"
 is "$(ph "$t" destroy '.counters["task-clock"].threads | keys | join(",")')" driver \
 	"a host-driven phase (destroy) counts the driver alone"
+is "$(reps "$t" fault '.latency | "\(.count)=\([.vcpus[].count] | map(tostring) | join("+"))"')" \
+	"2048=1024+1024 2048=1024+1024" "2 vCPUs: each vCPU's histogram counts its own pages, merged over both"
 is "$(intervals "$t")" "2 2" "2 vCPUs, tdx: the fault phase outlasts both vCPUs' START..DONE, by less than setup"
 is "$(cat "$work/dflt.rc" 2>/dev/null) $(intervals "$d")" "0 2 2" \
 	"2 vCPUs, default backend: the same interval holds"
@@ -99,6 +118,9 @@ is "$(cat "$work/churn.rc" 2>/dev/null) $(jq -r '"\(.status) \(.tdx_simulated)"'
 	"0 complete true" "churn on 4 vCPUs: complete, marked simulated"
 is "$(reps "$c/churn.json" fault .accepted)" "4096 4096 4096 4096" \
 	"churn: 4 cycles, every page accepted again after each round trip"
+is "$(reps "$c/churn.json" fault "$latok")" \
+	"$(echo guest-tsc 4096 ns true true guest-tsc 4096 ns true true guest-tsc 4096 ns true true guest-tsc 4096 ns true true)" \
+	"churn: every cycle's fault phase has its latency, count == pages accepted and touched"
 is "$(reps "$c/churn.json" zap '.map_gpa.exits_to_shared') $(reps "$c/churn.json" to-private '.map_gpa.exits_to_private')" \
 	"8 8 8 8 8 8 8 8" "churn: 8 exits (16 MiB) each way per cycle, over the 4 vCPUs"
 

@@ -3,7 +3,8 @@
 # Included from tests/kvm/kvm.mk.
 
 TD_STUB_OBJS := $(BUILD)/tests/kvm/td_stub.o $(BUILD)/host/tdx/td_sim.o $(BUILD)/host/tdx/td_run.o \
-	$(BUILD)/host/tdx/td_ucall.o $(BUILD)/host/tdx/td.o $(BUILD)/host/tdx/td_cpuid.o $(BUILD)/host/tdx/kvm_io.o
+	$(BUILD)/host/tdx/td_ucall.o $(BUILD)/host/tdx/td_lathist.o $(BUILD)/host/tdx/td.o \
+	$(BUILD)/host/tdx/td_cpuid.o $(BUILD)/host/tdx/kvm_io.o
 
 all: $(BUILD)/tests/td-stub
 

@@ -5,7 +5,9 @@
  * mode on every vCPU, that every page of test memory is accepted exactly
  * once in the order guest/pattern.h gives (4K; 2M with the fallback to
  * 4K on a page-size mismatch), that the touch loop runs after the
- * accepts, and that conversions make the MapGPA exits KVM would make.
+ * accepts, that conversions make the MapGPA exits KVM would make, and
+ * that a run with TD_RUN_LATENCY reports its per-op histogram (and one
+ * without does not).
  * Needs /dev/kvm; run it in scripts/vmtest.
  *
  *   td-stub [-L]    -L: enter with EFER.LME set, exactly as a TD does
@@ -13,6 +15,7 @@
  */
 #include "tdx/td_sim.h"
 
+#include "guest/lathist.h"
 #include "guest/pattern.h"
 #include "../unit/tap.h"
 
@@ -512,6 +515,84 @@ static void convert(unsigned int gpaw)
 	td_sim_destroy(&s);
 }
 
+/*
+ * One accept-and-touch walk on 2 vCPUs with @cmd_lat in the RUN and the
+ * host expecting a histogram (@want_lat) or not; vCPU failures are
+ * expected in the mismatched cases, so they are not printed.
+ */
+static int lat_run(struct td_sim *s, struct td_params *p, uint32_t cmd_lat, bool want_lat,
+		   struct script sc[2])
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < 2; i++) {
+		emit(&sc[i], TD_CMD_RUN | TD_RUN_ACCEPT | cmd_lat);
+		emit(&sc[i], TD_CMD_EXIT);
+	}
+	r = start(s, p, 48, sc);
+	if (r)
+		return r;
+	for (i = 0; i < 2; i++)
+		s->vcpus[i].want_lat = want_lat;
+	return td_sim_run(s, TIMEOUT_MS);
+}
+
+/*
+ * Per-op latency: with TD_RUN_LATENCY each vCPU's histogram comes over
+ * the LATHIST ucalls before DONE and counts its pages; without it none
+ * comes; a mismatch either way fails the vCPU.
+ */
+static void latency(void)
+{
+	struct td_params p = params(8, GUEST_PAT_RAND, 5, TD_ACCEPT_4K, 1, 2);
+	uint64_t first, count;
+	struct script sc[2];
+	struct td_sim s;
+	bool ok = true;
+	unsigned int i;
+	int r;
+
+	memset(sc, 0, sizeof(sc));
+	r = lat_run(&s, &p, TD_RUN_LATENCY, true, sc);
+	for (i = 0; i < 2 && !r; i++) {
+		const struct td_rt_vcpu *v = &s.vcpus[i];
+		const struct lathist *h = &v->lat.h;
+
+		slice(&p, i, &first, &count);
+		printf("# vCPU %u: %llu ops, min %llu max %llu mean %llu cycles, %u LATHIST ucalls\n",
+		       i, (unsigned long long)h->count, (unsigned long long)h->min,
+		       (unsigned long long)h->max,
+		       (unsigned long long)(h->count ? h->sum / h->count : 0), v->nr_lathist);
+		ok &= v->nr_done == 1 && v->has_lat && h->count == count &&
+		      v->done[TD_DONE_PAGES] == count && lathist_valid(h) && h->min > 0 &&
+		      h->min <= h->max && h->sum >= h->count * h->min && v->nr_lathist >= 2;
+	}
+	tap_ok(!r && vcpus_ok(&s) && ok,
+	       "latency: each vCPU's histogram comes before DONE, consistent, one op per page touched");
+	td_sim_destroy(&s);
+
+	memset(sc, 0, sizeof(sc));
+	r = lat_run(&s, &p, 0, false, sc);
+	tap_ok(!r && vcpus_ok(&s) && s.vcpus[0].nr_done == 1 && s.vcpus[1].nr_done == 1 &&
+	       !s.vcpus[0].nr_lathist && !s.vcpus[1].nr_lathist && !s.vcpus[0].has_lat,
+	       "latency off: no LATHIST ucall, no histogram");
+	td_sim_destroy(&s);
+
+	memset(sc, 0, sizeof(sc));
+	r = lat_run(&s, &p, 0, true, sc);
+	tap_ok(!r && strstr(s.vcpus[0].fail, "no LATHIST before DONE") && !s.vcpus[0].has_lat,
+	       "latency expected but the guest sent none: the vCPU fails (%s)", s.vcpus[0].fail);
+	td_sim_destroy(&s);
+
+	memset(sc, 0, sizeof(sc));
+	r = lat_run(&s, &p, TD_RUN_LATENCY, false, sc);
+	tap_ok(!r && strstr(s.vcpus[0].fail, "without latency") && s.vcpus[0].nr_done == 0,
+	       "a histogram the host did not ask for: the vCPU fails before DONE (%s)",
+	       s.vcpus[0].fail);
+	td_sim_destroy(&s);
+}
+
 static uint64_t fail_policy(struct td_sim *s, unsigned int vcpu, uint64_t gpa, unsigned int level)
 {
 	return gpa == s->mem_gpa + 5 * GUEST_PAGE_SIZE ? TD_SIM_OPERAND_INVALID : 0;
@@ -575,7 +656,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP /dev/kvm not usable\n");
 		return 0;
 	}
-	tap_plan(26);
+	tap_plan(30);
 	tap_ok(td_shim_payload_end - td_shim_payload_start == TD_IMAGE_SIZE &&
 	       h->magic == TD_IMAGE_MAGIC && h->shim == 1, "shim image: %zu bytes, header",
 	       (size_t)(td_shim_payload_end - td_shim_payload_start));
@@ -585,6 +666,7 @@ int main(int argc, char **argv)
 	accept_2m_again();
 	convert(48);
 	convert(52);
+	latency();
 	fatal();
 	bad_params();
 	return tap_done();

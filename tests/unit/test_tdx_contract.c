@@ -706,6 +706,147 @@ static void runtime(struct fake *f, struct td *td)
 	f->runs = NULL;
 }
 
+/* One OUT as KVM reports it, handled by the runtime. */
+static bool feed_out(struct td_rt_vcpu *v, uint16_t port, uint32_t value)
+{
+	struct kvm_run *run = v->run;
+
+	memset(run, 0, sizeof(*run));
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = KVM_EXIT_IO_OUT;
+	run->io.size = 4;
+	run->io.count = 1;
+	run->io.port = port;
+	run->io.data_offset = RUN_DATA_OFF;
+	*(uint32_t *)((uint8_t *)run + RUN_DATA_OFF) = value;
+	return td_rt_exit(v);
+}
+
+/* A ucall as the TD payload makes it: arguments in halves, then the number. */
+static bool send_ucall(struct td_rt_vcpu *v, uint32_t nr, const uint64_t *a, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!feed_out(v, TD_UCALL_ARG_PORT, (uint32_t)a[i]) ||
+		    !feed_out(v, TD_UCALL_ARG_PORT, a[i] >> 32))
+			return false;
+	return feed_out(v, GUEST_UCALL_PORT, nr);
+}
+
+/* How a report goes wrong (lathist_report). */
+enum lat_fault {
+	LAT_OK,
+	LAT_DROP_LAST,		/* the last BUCKETS ucall never comes */
+	LAT_SHORT_FIRST,	/* a BUCKETS ucall short before the last */
+	LAT_COUNT_OFF,		/* the header's count one more than the buckets */
+	LAT_NO_REPORT,		/* DONE without any LATHIST */
+	LAT_SHORT_HEADER,	/* a header of 5 arguments */
+	LAT_BAD_INDEX,		/* an entry beyond the last bucket */
+};
+
+/*
+ * START, a LATHIST report of @h (as guest/td/td_main.c sends it, unless
+ * @fault), DONE with @pages: true when the runtime took all of it.
+ */
+static bool lathist_report(struct td_rt_vcpu *v, const struct lathist *h, uint64_t pages,
+			   enum lat_fault fault)
+{
+	uint64_t hdr[TD_LH_NR] = { h->count, h->sum, h->min, h->max, h->overflow, 0 };
+	uint64_t e[LATHIST_NR_BUCKETS], done[TD_DONE_NR] = { [TD_DONE_PAGES] = pages };
+	unsigned int n = 0, i, k;
+	uint32_t b;
+
+	for (b = 0; b < LATHIST_NR_BUCKETS; b++)
+		if (h->buckets[b])
+			e[n++] = TD_LATHIST_ENTRY(b, h->buckets[b]);
+	if (fault == LAT_BAD_INDEX)
+		e[n - 1] = TD_LATHIST_ENTRY(LATHIST_NR_BUCKETS, 1);
+	hdr[TD_LH_ENTRIES] = n;
+	if (fault == LAT_COUNT_OFF)
+		hdr[TD_LH_COUNT]++;
+	if (!send_ucall(v, UCALL_START, NULL, 0))
+		return false;
+	if (fault != LAT_NO_REPORT &&
+	    !send_ucall(v, TD_UCALL_LATHIST, hdr, fault == LAT_SHORT_HEADER ? 5 : TD_LH_NR))
+		return false;
+	for (i = 0; fault != LAT_NO_REPORT && i < n; i += k) {
+		k = n - i < TD_UCALL_MAX_ARGS ? n - i : TD_UCALL_MAX_ARGS;
+		if (fault == LAT_SHORT_FIRST && !i)
+			k = 4;
+		if (fault == LAT_DROP_LAST && i + k == n)
+			break;
+		if (!send_ucall(v, TD_UCALL_LATHIST_BUCKETS, &e[i], k))
+			return false;
+	}
+	return send_ucall(v, UCALL_DONE, done, TD_DONE_NR);
+}
+
+/*
+ * The runtime rebuilds a TD vCPU's histogram from its LATHIST ucalls and
+ * refuses a report that is truncated, out of shape or inconsistent, and
+ * one nobody asked for.
+ */
+static void lathist_reports(struct fake *f, struct td *td)
+{
+	static const struct {
+		enum lat_fault fault;
+		uint64_t pages;
+		const char *what, *why;
+	} bad[] = {
+		{ LAT_DROP_LAST, 21, "the last BUCKETS ucall missing", "truncated: 16 of 20" },
+		{ LAT_SHORT_FIRST, 21, "a BUCKETS ucall short before the last", "short before the last" },
+		{ LAT_COUNT_OFF, 22, "a count the buckets do not add up to", "inconsistent (22 ops" },
+		{ LAT_OK, 20, "a count that is not DONE's pages", "inconsistent (21 ops, 20 pages)" },
+		{ LAT_NO_REPORT, 21, "DONE without a report", "no LATHIST before DONE" },
+		{ LAT_SHORT_HEADER, 21, "a header of 5 arguments", "5 arguments, not 6" },
+		{ LAT_BAD_INDEX, 21, "a bucket index beyond the histogram", "out of order, out of range" },
+	};
+	struct td_rt_vcpu *v;
+	struct lathist h;
+	struct td_rt rt;
+	unsigned int i, done;
+	bool ok;
+
+	if (td_rt_init(&rt, &f->io, 1, td->vcpu_fd, td->run))
+		return;
+	v = &rt.vcpus[0];
+	memset(&h, 0, sizeof(h));	/* reserved too: compared whole below */
+	lathist_reset(&h);
+	/* 21 values: 20 buckets (3 BUCKETS ucalls: 8, 8, 4) and one overflow. */
+	for (i = 0; i < 20; i++)
+		lathist_add(&h, 100ull << i);
+	lathist_add(&h, 1ull << 40);
+	td_rt_script(&rt, 0, NULL, 0);
+	v->want_lat = true;
+	ok = lathist_report(v, &h, 21, LAT_OK);
+	tap_ok(ok && !v->fail[0] && v->has_lat && v->nr_lathist == 4 &&
+	       !memcmp(&v->lat.h, &h, sizeof(h)),
+	       "LATHIST: header and 3 BUCKETS ucalls rebuild the guest's histogram exactly (%s, %u ucalls)",
+	       v->fail[0] ? v->fail : "ok", v->nr_lathist);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v->fail[0] = '\0';
+		td_rt_script(&rt, 0, NULL, 0);
+		v->want_lat = true;
+		ok = lathist_report(v, &h, bad[i].pages, bad[i].fault);
+		tap_ok(!ok && !v->has_lat && strstr(v->fail, bad[i].why),
+		       "LATHIST refused: %s (%s)", bad[i].what, v->fail);
+	}
+	v->fail[0] = '\0';
+	td_rt_script(&rt, 0, NULL, 0);
+	v->want_lat = false;
+	ok = lathist_report(v, &h, 21, LAT_OK);
+	tap_ok(!ok && !v->has_lat && strstr(v->fail, "without latency"),
+	       "LATHIST refused in a run that did not ask for latency (%s)", v->fail);
+	v->fail[0] = '\0';
+	done = v->nr_done;
+	ok = lathist_report(v, &h, 21, LAT_NO_REPORT);
+	tap_ok(ok && !v->fail[0] && !v->has_lat && v->nr_done == done + 1,
+	       "without latency a DONE alone is a complete phase, no histogram (%s)",
+	       v->fail[0] ? v->fail : "ok");
+	td_rt_free(&rt);
+}
+
 int main(void)
 {
 	struct td_config cfg = base_cfg;
@@ -714,7 +855,7 @@ int main(void)
 	struct td td;
 	int r, n, calls, bad_leaks = 0, bad_msgs = 0;
 
-	tap_plan(55);
+	tap_plan(65);
 
 	/* The whole life cycle. */
 	fake_init(&f);
@@ -792,6 +933,7 @@ int main(void)
 	tap_ok(td_handle_map_gpa(&td, 1) == -EINVAL, "other exits are not MapGPA");
 
 	runtime(&f, &td);
+	lathist_reports(&f, &td);
 
 	td_destroy(&td);
 	tap_ok(!open_fds(&f) && !f.live_maps, "destroy closes every fd and unmaps everything");
