@@ -6,6 +6,8 @@
  * convert 0.5 MiB to shared, pre-fault the 2 MiB again, close.  Checks
  * the VM's sept_emu_* stats after each step and kvm_amd's sept_emu_last
  * after the close (ADD 3, AUG 640, BLOCK/TRACK/REMOVE 640, RECLAIM 3).
+ * Also that the VM type refuses SMM (KVM_CAP_X86_SMM 0 on the VM) and
+ * nested SVM (the host's EFER.SVME is refused).
  * Needs /dev/kvm on the src kernel: run it in scripts/vmtest.
  *
  *   sept-emu-check [-b N]   -b: sept_emu_busy_every=N for the run
@@ -29,6 +31,8 @@
 #define BASE		0x40000000ull	/* 1 GiB: one L3, one L2, one L1 table */
 #define SIZE		(2ull << 20)
 #define QUARTER		(SIZE / 4)
+#define MSR_EFER	0xc0000080u
+#define EFER_SVME	(1ull << 12)
 
 static const char *const names[] = {
 	"add", "aug", "block", "track", "remove", "reclaim", "busy",
@@ -199,7 +203,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sept-emu-check [-b N]\n");
 		return 2;
 	}
-	tap_plan(10);
+	tap_plan(12);
 
 	kvm = open("/dev/kvm", O_RDWR);
 	if (kvm < 0)
@@ -241,6 +245,26 @@ int main(int argc, char **argv)
 	if (vcpu < 0)
 		die("KVM_CREATE_VCPU");
 	set_cpuid(kvm, vcpu);
+
+	r = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_X86_SMM);
+	tap_ok(r == 0, "no SMM: KVM_CAP_X86_SMM %d on the VM, %d on /dev/kvm", r,
+	       ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_X86_SMM));
+	{
+		struct {
+			struct kvm_msrs h;
+			struct kvm_msr_entry e;
+		} m = { .h.nmsrs = 1, .e.index = MSR_EFER };
+
+		r = ioctl(vcpu, KVM_GET_MSRS, &m);
+		m.e.data |= EFER_SVME;
+		if (r == 1)
+			r = ioctl(vcpu, KVM_SET_MSRS, &m);
+		else
+			r = -2;
+		/* With kvm_amd.nested=0 EFER.SVME is reserved anyway. */
+		tap_ok(r == 0, "no nested SVM: EFER.SVME from the host refused (%d of 1 MSR set; kvm_amd nested=%s)",
+		       r, param_read("nested", buf, sizeof(buf)));
+	}
 
 	errno = 0;
 	r = prefault(vcpu, BASE, SIZE);

@@ -19,10 +19,13 @@ run busy --mem 16M --reps 1 --scenario fault-4k --scenario zap-punch --sept-busy
 cat "$p/sept_emu_busy_every" >"$out/busy_after" 2>&1
 # The attribution pass sees the emulated hooks.
 run attr --mem 16M --reps 1 --scenario fault-4k --attribute
-# A per-AUG busy-wait of D ns against none, one run after the other (the
-# delay is a run-wide knob): fault-4k's ns/op grows by about D.
-run d0 --mem 8M --reps 5 --scenario fault-4k
-run d1 --mem 8M --reps 5 --scenario fault-4k --sept-delay aug=100000
+# A per-AUG busy-wait of D ns against none (the delay is a run-wide knob):
+# runs in the order d0 d1 d1 d0, so that a drift of the host's load
+# falls on both: fault-4k's ns/op grows by about D.
+run d0a --mem 8M --reps 3 --scenario fault-4k
+run d1a --mem 8M --reps 3 --scenario fault-4k --sept-delay aug=100000
+run d1b --mem 8M --reps 3 --scenario fault-4k --sept-delay aug=100000
+run d0b --mem 8M --reps 3 --scenario fault-4k
 cat "$p/sept_emu_delay_aug_ns" >"$out/delay_after" 2>&1
 for f in sept_emu_vms_checked sept_emu_vms_failed; do
 	printf '%s=%s\n' "$f" "$(cat "$p/$f" 2>&1)"
