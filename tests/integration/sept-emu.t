@@ -16,7 +16,7 @@ command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not ins
 "$TOP/scripts/kbuild" --test-kernel --cached >/dev/null 2>&1 ||
 	skip_all "the src test kernel is not built (make test-kernel)"
 
-plan 30
+plan 29
 work=$(mktemp -d "$TOP/.sept-emu.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 o=$work/out
@@ -107,28 +107,20 @@ med() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int(NR / 2) + 1] }';
 fj() { ls "$o/$1"/*/fault-4k.json 2>/dev/null | head -n 1; }
 m0=$(nsop "$(fj d0a)" "$(fj d0b)" | med)
 m1=$(nsop "$(fj d1a)" "$(fj d1b)" | med)
-n1=$(nsop "$(fj d1a)" "$(fj d1b)" | wc -l)
-low=$(nsop "$(fj d1a)" "$(fj d1b)" | sort -n | head -n 1)
 is "$(cat "$o"/d0a.rc "$o"/d1a.rc "$o"/d1b.rc "$o"/d0b.rc 2>/dev/null | tr '\n' ' ')" "0 0 0 0 " \
 	"fault-4k without, with, with and without --sept-delay aug=100000: exit 0"
 is "$(jq -r .sept_emu.delays_ns.aug "$(dirname "$(fj d1a)")/meta.json" 2>/dev/null):$(cat "$o/delay_after" 2>/dev/null)" "100000:0" \
 	"the delay is recorded in meta.json and the knob restored to 0"
-# One vCPU, one AUG per op, each a spin of 100000 ns on the clock the run
-# times with: no repetition can do better, whatever the noise.  Only a
-# floor (6 repetitions, none below D): under TCG a fault alone takes
-# about 100000 ns, so it cannot tell a short or missing delay; the slope
-# below does.
-awk -v n="$n1" -v l="$low" 'BEGIN { exit !(n == 6 && l >= 100000) }'
-ok $? "with aug=100000 every one of the 6 repetitions takes 100000 ns/op or more (least $low)"
 slope=$(awk -v a="$m0" -v b="$m1" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", (b - a) / 100000 }')
 diag "fault-4k ns/op: $m0 without, $m1 with aug=100000 ns: slope $slope ns per ns of AUG delay"
 # About 1 on an idle host; under TCG on a loaded host about 1 / the vCPU
 # thread's share of a host CPU (a spin, like work, waits for the CPU it
-# burns: 1.9 and 6.5 were seen with a load average of 8 on 2 cores, see
-# bench/kernel/README.md).  Fails when the delay is not applied (~0) or
-# off by an order of magnitude.
-awk -v s="$slope" 'BEGIN { exit !(s != "" && s > 0.7 && s < 10) }'
-ok $? "fault-4k's ns/op grows with the AUG delay (slope $slope, 0.7..10; 1 on an idle host)"
+# burns: 1.7 and 1.9 with a load average near 8 on 2 cores, once 6.5;
+# see bench/kernel/README.md).  make test runs two VMs on two cores: the
+# band fails when the delay is not applied (~0), shorter than asked, or
+# five times what it should be.
+awk -v s="$slope" 'BEGIN { exit !(s != "" && s > 0.7 && s < 5) }'
+ok $? "fault-4k's ns/op grows with the AUG delay (slope $slope, 0.7..5; 1 on an idle host)"
 
 is "$(sed -n 's/^sept_emu_vms_failed=//p' "$o/params" 2>/dev/null)" 0 "kvm_amd: no VM failed its conservation check"
 no_splat "$o/dmesg" "dmesg: no lockdep, KVM_PROVE_MMU, WARN or BUG report"
