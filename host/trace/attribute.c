@@ -404,8 +404,9 @@ json_t *attribution_describe(const struct attribution *a)
 		json_array_append_new(fns, o);
 	}
 	snprintf(inst, sizeof(inst), "septbench-%d", (int)a->pid);
-	return json_pack("{s:s, s:s, s:s, s:o, s:O}", "instance", inst, "clock", "global",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:O}", "instance", inst, "clock", "global",
 			 "method", "kprobe+kretprobe, hist triggers, synthetic latency event",
+			 "pair_triggers", a->pair_inst ? "instance" : "top",
 			 "functions", fns, "missing", a->missing);
 }
 

@@ -28,7 +28,11 @@ int attribution_setup(struct attribution **ap, const char *tracefs, const char *
 void attribution_phase_begin(struct attribution *a);
 /* Read them again; add "hooks" (per function, the phase's share) to @phase. */
 void attribution_phase_end(struct attribution *a, json_t *phase);
-/* "instance", "clock", "functions" (resolved), "missing" (with reasons). */
+/*
+ * "instance", "clock", "pair_triggers" (where the entry and return triggers
+ * are: "instance", or "top" before libtracefs 1.7), "functions" (resolved),
+ * "missing" (with reasons).
+ */
 json_t *attribution_describe(const struct attribution *a);
 /* Remove every probe, trigger, event and the instance; free. */
 void attribution_teardown(struct attribution *a);

@@ -11,7 +11,7 @@ DEB_APT_DIR=$SEPTBENCH_CACHE/apt
 DEB_SUITES=${SEPTBENCH_DEB_SUITES:-"sid trixie-backports trixie"}
 
 say() { printf 'septbench: %s\n' "$*" >&2; }
-die() { printf 'septbench: %s\n' "$*" >&2; exit "${2:-1}"; }
+die() { printf 'septbench: %s\n' "$1" >&2; exit "${2:-1}"; }
 
 # The first Debian mirror URI from the system's apt sources (deb822 or
 # one-line format); SEPTBENCH_DEB_MIRROR overrides.

@@ -10,7 +10,7 @@
 
 command -v qemu-system-x86_64 >/dev/null || skip_all "qemu-system-x86_64 not installed (make deps)"
 
-plan 46
+plan 48
 work=$(mktemp -d "$TOP/.counters.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -26,6 +26,14 @@ ph() { jq -r --arg p "$2" "[.reps[0].phases[] | select(.name == \$p)][0] | $3" "
 aph() { jq -r --arg p "$2" "[.attribution.phases[] | select(.name == \$p)][0] | $3" "$1" 2>/dev/null; }
 tph() { jq -r --arg p "$2" "[.tracepoint_pass.phases[] | select(.name == \$p)][0] | $3" "$1" 2>/dev/null; }
 ge() { [ "${1:-0}" -ge "$2" ] 2>/dev/null; }
+# Built against libtracefs 1.7 or later (its tracefs_synth_set_instance()),
+# the triggers pairing entries with returns are in our instance, else on
+# the top one (scripts/tracefs-newer builds the former on older hosts).
+if { nm -D "$SEPTBENCH"; nm "$SEPTBENCH"; } 2>/dev/null | grep -Eq ' tracefs_synth_set_instance(@.*)?$'; then
+	pair=instance
+else
+	pair=top
+fi
 
 for k in old new; do
 	d=$work/$k
@@ -55,6 +63,8 @@ for k in old new; do
 		"$k: kvmmmu:kvm_mmu_spte_requested = $N"
 	is "$(ph "$f" fault '.tracepoints')" null "$k: no tracepoints in the throughput repetitions"
 	is "$(jq -r .attribution.status "$f" 2>/dev/null)" complete "$k: the attribution pass is complete"
+	is "$(jq -r .attribution.pair_triggers "$f" 2>/dev/null)" $pair \
+		"$k: the entry and return triggers are where this build puts them ($pair)"
 	v=$(aph "$f" fault '.hooks.kvm_tdp_mmu_map.calls')
 	ge "$v" $N
 	ok $? "$k: kvm_tdp_mmu_map called >= $N times in the fault phase (got $v)"
