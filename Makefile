@@ -135,8 +135,8 @@ docs/report.png: $(BUILD)/septbench $(BUILD)/tests/pngstat
 # Two at a time, as the integration tests: each test has its own scratch
 # folder, and the machines this runs on have two cores.
 unit-test: $(UNIT_BINS) $(BUILD)/septbench $(BUILD)/tests/pngstat
-	prove -j2 --exec '' $(UNIT_BINS)
-	prove -j2 tests/cli/*.t
+	prove -j2 --timer --exec '' $(UNIT_BINS)
+	prove -j2 --timer tests/cli/*.t
 
 # Two at a time: each test VM is one single-threaded TCG guest, and the
 # tests share nothing but read-only caches (kernels, initramfs, builds).
