@@ -109,15 +109,18 @@ void rep_instr_record(struct rep *r, json_t *ph);
 void rep_instr_abort(struct rep *r);
 
 /*
- * Host op latency: rep_host_op() after each call of a phase that makes
- * many (@t0: vm_now_ns() before it); a phase that makes one gets its
- * window as its one call.  rep_host_latency() records r->host_lat in
- * @ph as "latency" (unless --no-latency).
+ * Host op latency: rep_host_lat_begin() before a host phase,
+ * rep_host_op() after each call of a phase that makes many (@t0:
+ * vm_now_ns() before it), rep_host_lat_end() with the phase's record:
+ * a phase without per-call values gets its window (@window_ns) as its
+ * one call, and r->host_lat goes into @ph as "latency" (unless
+ * --no-latency).
  */
+void rep_host_lat_begin(struct rep *r);
 void rep_host_op(struct rep *r, uint64_t t0);
+void rep_host_lat_end(struct rep *r, json_t *ph, uint64_t window_ns);
 /* Is this repetition's latency recorded?  Else no clock reads per call. */
 bool rep_latency_on(const struct rep *r);
-void rep_host_latency(struct rep *r, json_t *ph);
 
 /* Append a phase record; @res may be NULL for phases without stats. */
 json_t *rep_add_phase(struct rep *r, const char *name, uint64_t ns, uint64_t ops,

@@ -214,9 +214,8 @@ enum engine_status dflt_teardown(struct rep *r, const char *name, bool control)
 	rep_instr_stop(r);
 	j = rep_add_phase(r, name, ns, ops, NULL);
 	rep_instr_record(r, j);
-	lathist_reset(&r->host_lat);
-	lathist_add(&r->host_lat, ns);
-	rep_host_latency(r, j);
+	rep_host_lat_begin(r);
+	rep_host_lat_end(r, j, ns);
 	if (control) {
 		t0 = vm_now_ns();
 		guest_mem_free(&r->vm->mem);

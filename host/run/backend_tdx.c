@@ -108,12 +108,8 @@ static enum engine_status td_record(struct rep *r, const char *name, struct td_p
 			"exits", (json_int_t)ph->implicit_conversions,
 			"pages", (json_int_t)ph->implicit_pages));
 	rep_instr_record(r, j);
-	/* Its calls timed, or its window as its one call. */
-	if (host_driven) {
-		if (!r->host_lat_per_call)
-			lathist_add(&r->host_lat, ph->wall_ns);
-		rep_host_latency(r, j);
-	}
+	if (host_driven)
+		rep_host_lat_end(r, j, ph->wall_ns);
 	res.vcpu = NULL;
 	vm_phase_result_free(&res);
 	td_session_phase_free(ph);
@@ -154,7 +150,7 @@ static enum engine_status td_phase_do(struct rep *r, const char *name, enum td_o
 	st = td_begin(r, !host_driven);
 	if (st)
 		return st;
-	lathist_reset(&r->host_lat);
+	rep_host_lat_begin(r);
 	r->host_lat_per_call = op == TD_PREFAULT && rep_latency_on(r);
 	switch (op) {
 	case TD_RUN:
@@ -228,9 +224,8 @@ static enum engine_status td_teardown(struct rep *r, const char *name, bool cont
 	rep_instr_stop(r);
 	j = rep_add_phase(r, name, t0, pages, NULL);
 	rep_instr_record(r, j);
-	lathist_reset(&r->host_lat);
-	lathist_add(&r->host_lat, t0);
-	rep_host_latency(r, j);
+	rep_host_lat_begin(r);
+	rep_host_lat_end(r, j, t0);
 	return ENGINE_OK;
 }
 

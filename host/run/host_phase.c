@@ -15,8 +15,7 @@ enum engine_status dflt_host_begin(struct rep *r, uint64_t *t0)
 	if (err)
 		return rep_fail_kvm(r, err, "reading KVM stats");
 	rep_instr_begin(r, NULL, 0);
-	lathist_reset(&r->host_lat);
-	r->host_lat_per_call = false;
+	rep_host_lat_begin(r);
 	*t0 = vm_now_ns();
 	return ENGINE_OK;
 }
@@ -28,8 +27,6 @@ enum engine_status dflt_host_stop(struct rep *r, uint64_t t0, uint64_t *ns,
 
 	*ns = vm_now_ns() - t0;
 	rep_instr_stop(r);
-	if (!r->host_lat_per_call)
-		lathist_add(&r->host_lat, *ns);
 	memset(res, 0, sizeof(*res));
 	err = r->stats_vm ? vm_stats_snapshot(r->stats_vm, r->snap_after) : 0;
 	if (!err && r->stats_vm)
@@ -47,7 +44,7 @@ json_t *dflt_host_record(struct rep *r, const char *name, uint64_t ns, uint64_t 
 	json_t *j = rep_add_phase(r, name, ns, ops, res);
 
 	rep_instr_record(r, j);
-	rep_host_latency(r, j);
+	rep_host_lat_end(r, j, ns);
 	vm_phase_result_free(res);
 	return j;
 }

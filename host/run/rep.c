@@ -111,6 +111,12 @@ void rep_instr_record(struct rep *r, json_t *ph)
 		attribution_phase_end(r->attr, ph);
 }
 
+void rep_host_lat_begin(struct rep *r)
+{
+	lathist_reset(&r->host_lat);
+	r->host_lat_per_call = false;
+}
+
 void rep_host_op(struct rep *r, uint64_t t0)
 {
 	lathist_add(&r->host_lat, vm_now_ns() - t0);
@@ -122,10 +128,12 @@ bool rep_latency_on(const struct rep *r)
 	return r->o->latency && r->s->latency;
 }
 
-void rep_host_latency(struct rep *r, json_t *ph)
+void rep_host_lat_end(struct rep *r, json_t *ph, uint64_t window_ns)
 {
 	json_t *j;
 
+	if (!r->host_lat_per_call)
+		lathist_add(&r->host_lat, window_ns);
 	if (!rep_latency_on(r) || !r->host_lat.count)
 		return;
 	j = latency_hist_json(&r->host_lat, 0, "ns");
